@@ -1,0 +1,71 @@
+# Anti-loan-fraud assistant: `make run` starts everything, `make test` runs every test.
+# Python: pyenv selects 3.10.13 through .python-version; override with `make PYTHON=/path/to/python3.10`.
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.10 || echo python3.10)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps kb train validate lint unit test-stories nlu-gate browser-tests \
+        test run shell actions bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
+
+# --- set-up --------------------------------------------------------------------------
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required, got " + sys.version' \
+	  || { echo "Set PYTHON=/path/to/python3.10 (pyenv reads .python-version)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.0" "setuptools==69.5.1" wheel
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps "sanic-testing==22.3.1"  # its httpx<0.24 pin is stale; works with 0.27
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install pinned dependencies (and the scam-check command)
+
+system-deps:  ## Debian packages for browser tests (chromium), installed once
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian chromium for browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+kb: $(STAMP)  ## build the SQLite knowledge base from knowledge/*.yaml (only when it changed)
+	$(BIN)/python -m scamcheck.build
+
+train: $(STAMP)  ## train the Rasa model only if data, domain or config changed
+	$(BIN)/python scripts/train_if_changed.py
+
+validate: $(STAMP)  ## rasa data validate --fail-on-warnings
+	$(BIN)/rasa data validate --domain domain --fail-on-warnings
+
+lint: $(STAMP)  ## ruff
+	$(BIN)/ruff check scamcheck actions channels scripts tests
+
+# --- tests ---------------------------------------------------------------------------
+unit: kb  ## pytest (unit, action, channel, knowledge-base, CLI tests)
+	$(BIN)/python -m pytest -q -m "not browser and not servers"
+
+test-stories: train  ## conversation tests with --fail-on-prediction-errors
+	$(BIN)/python scripts/test_stories.py
+
+nlu-gate: train  ## held-out NLU files: intent macro-F1 >= 0.90 per language
+	$(BIN)/python scripts/nlu_gate.py
+
+browser-tests: system-deps train  ## real servers + Playwright in Chromium
+	$(BIN)/python -m pytest -q -m "browser or servers"
+
+test: install lint validate unit test-stories nlu-gate browser-tests  ## every test, from a clean clone
+
+# --- running -------------------------------------------------------------------------
+run: train  ## action server :5055, Rasa :5005, web chat :8080 (Ctrl-C stops all)
+	$(BIN)/python scripts/run_all.py
+
+shell: train  ## talk to the bot on the command line (starts the action server too)
+	$(BIN)/python scripts/run_all.py --shell
+
+bench: kb  ## checker benchmark on ../shared/reference/real_texts_dev.jsonl
+	$(BIN)/python scripts/bench_checker.py
+
+clean:  ## remove built artefacts (keeps .venv)
+	rm -rf build models results .rasa test-artifacts
