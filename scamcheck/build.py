@@ -1,0 +1,28 @@
+"""``python -m scamcheck.build``: validate the knowledge base and rebuild SQLite if it changed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .knowledge import KnowledgeError
+from .store import DEFAULT_DB, ensure_built
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Build ``build/knowledge.db`` (or ``--db``); exit 1 with a clear message when invalid."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    args = parser.parse_args(argv)
+    try:
+        rebuilt = ensure_built(args.db)
+    except KnowledgeError as exc:
+        print(f"Knowledge base is invalid: {exc}", file=sys.stderr)
+        return 1
+    print(f"Knowledge base {'rebuilt' if rebuilt else 'up to date'}: {args.db}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,344 @@
+"""Start and stop the assistant's processes: action server, Rasa and the web chat server.
+
+Used by ``scripts/run_all.py`` (``make run``) and by the tests that need real servers::
+
+    from scripts.stack import Stack, StackConfig, TEST_PORTS
+    with Stack(StackConfig(model=path, ports=TEST_PORTS, tracker_db=tmp / "tracker.db")) as s:
+        print(s.urls.web)
+
+Every process runs in its own process group with its output in a log file; ``stop()`` sends
+SIGINT, then SIGTERM, then SIGKILL to each group, and only to the processes started here.
+Rasa gets a generated endpoints file whose action URL matches the chosen action-server port;
+everything else (tracker store, lock store, ...) is copied from ``endpoints.yml``, except the
+SQLite tracker database when ``tracker_db`` is given (tests use a temporary one).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+@dataclass(frozen=True)
+class Ports:
+    """TCP ports of the three servers."""
+
+    actions: int = 5055
+    rasa: int = 5005
+    web: int = 8080
+
+
+RUN_PORTS = Ports()
+TEST_PORTS = Ports(actions=15055, rasa=15005, web=18080)
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Where each server answers."""
+
+    actions: str
+    rasa: str
+    web: str
+
+    @property
+    def rest(self) -> str:
+        """Rasa's REST channel webhook."""
+        return f"{self.rasa}/webhooks/rest/webhook"
+
+    @property
+    def wechat(self) -> str:
+        """The WeChat channel webhook (served only when configured)."""
+        return f"{self.rasa}/webhooks/wechat/webhook"
+
+
+@dataclass
+class StackConfig:
+    """What to start and where.
+
+    Attributes:
+        model: the trained model archive Rasa loads.
+        ports: action server, Rasa and web chat ports.
+        host: interface every server binds to (loopback by default).
+        public_host: host name the browser uses to reach Rasa and the page.
+        endpoints: the endpoints.yml to copy settings from.
+        credentials: the credentials.yml with the channels to serve.
+        tracker_db: if set, a SQLite tracker store at this path replaces endpoints.yml's.
+        log_dir: where each process writes its log.
+        web: whether to start the web chat server.
+        rasa: whether to start Rasa (``--shell`` runs Rasa itself in the foreground).
+        startup_timeout: seconds to wait for all servers to answer.
+        project: directory the action server and Rasa run in (holds ``actions/``).
+        extra_env: environment variables added for every server.
+    """
+
+    model: Path
+    ports: Ports = RUN_PORTS
+    host: str = "127.0.0.1"
+    public_host: str = "localhost"
+    endpoints: Path = ROOT / "endpoints.yml"
+    credentials: Path = ROOT / "credentials.yml"
+    tracker_db: Path | None = None
+    log_dir: Path = ROOT / "build" / "logs"
+    web: bool = True
+    rasa: bool = True
+    startup_timeout: float = 300.0
+    project: Path = ROOT
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def urls(self) -> Urls:
+        """Public URLs of the servers."""
+        return Urls(
+            actions=f"http://{self.host}:{self.ports.actions}",
+            rasa=f"http://{self.public_host}:{self.ports.rasa}",
+            web=f"http://{self.public_host}:{self.ports.web}",
+        )
+
+    @property
+    def cors_origins(self) -> list[str]:
+        """The exact origins allowed to call Rasa from a browser: the web chat page only."""
+        hosts = dict.fromkeys([self.public_host, "localhost", "127.0.0.1"])
+        return [f"http://{h}:{self.ports.web}" for h in hosts]
+
+
+class StackError(RuntimeError):
+    """A server could not be started; the message says which one and where its log is."""
+
+
+def base_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """Return the environment for child processes: quiet, and no telemetry leaves the machine."""
+    env = dict(os.environ)
+    env.update({
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra or {})
+    return env
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether nothing listens on `host:port`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        return probe.connect_ex((host, port)) != 0
+
+
+def write_endpoints(source: Path, action_url: str, dest: Path,
+                    tracker_db: Path | None = None) -> Path:
+    """Write `dest`: `source`'s endpoints with the action URL (and tracker db) replaced."""
+    settings: dict[str, Any] = {}
+    if source.exists():
+        settings = yaml.safe_load(source.read_text(encoding="utf-8")) or {}
+    settings["action_endpoint"] = {**(settings.get("action_endpoint") or {}), "url": action_url}
+    if tracker_db is not None:
+        settings["tracker_store"] = {"type": "SQL", "dialect": "sqlite", "db": str(tracker_db)}
+    dest.write_text(yaml.safe_dump(settings, sort_keys=False, allow_unicode=True),
+                    encoding="utf-8")
+    return dest
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    """Whether `url` answers 200."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:  # noqa: S310 (local URLs)
+            return reply.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    """Return the last `lines` lines of a log file."""
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@dataclass
+class ManagedProcess:
+    """One server started by this module."""
+
+    name: str
+    popen: subprocess.Popen[bytes]
+    log_path: Path
+    health_url: str
+    log_file: IO[bytes] | None = None
+
+    def running(self) -> bool:
+        """Whether the process is still alive."""
+        return self.popen.poll() is None
+
+    def stop(self, grace: float = 15.0) -> None:
+        """Stop the process group: SIGINT, then SIGTERM, then SIGKILL."""
+        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+            if not self.running():
+                break
+            try:
+                os.killpg(self.popen.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                self.popen.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+        if self.log_file is not None:
+            self.log_file.close()
+            self.log_file = None
+
+
+class Stack:
+    """The action server, Rasa and the web chat server, started and stopped together."""
+
+    def __init__(self, config: StackConfig) -> None:
+        """Prepare (not start) the servers described by `config`."""
+        self.config = config
+        self.processes: list[ManagedProcess] = []
+        self._tmp = tempfile.TemporaryDirectory(prefix="stack-")
+        self.endpoints_path = write_endpoints(
+            config.endpoints, f"{config.urls.actions}/webhook",
+            Path(self._tmp.name) / "endpoints.yml", config.tracker_db,
+        )
+
+    @property
+    def urls(self) -> Urls:
+        """Public URLs of the servers."""
+        return self.config.urls
+
+    # -- commands ----------------------------------------------------------------------
+    def actions_command(self) -> list[str]:
+        """The action server command."""
+        return [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                "-p", str(self.config.ports.actions)]
+
+    def rasa_command(self) -> list[str]:
+        """The Rasa server command (no HTTP API; CORS only for the web chat's origins)."""
+        c = self.config
+        return [str(BIN / "rasa"), "run", "--model", str(c.model),
+                "--credentials", str(c.credentials), "--endpoints", str(self.endpoints_path),
+                "--interface", c.host, "--port", str(c.ports.rasa),
+                "--cors", *c.cors_origins]
+
+    def shell_command(self) -> list[str]:
+        """``rasa shell`` against the same model and action server."""
+        c = self.config
+        return [str(BIN / "rasa"), "shell", "--model", str(c.model),
+                "--endpoints", str(self.endpoints_path), "--port", str(c.ports.rasa)]
+
+    def web_command(self) -> list[str]:
+        """The web chat server command."""
+        c = self.config
+        return [sys.executable, "-m", "webchat.server", "--host", c.host,
+                "--port", str(c.ports.web), "--rasa-url", c.urls.rasa]
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def start(self) -> Stack:
+        """Start every configured server and wait until each answers; raise StackError if not."""
+        c = self.config
+        if c.rasa and not Path(c.model).exists():
+            raise StackError(f"No model at {c.model}: train one with `make train`.")
+        wanted = [("actions", c.ports.actions)]
+        wanted += [("rasa", c.ports.rasa)] if c.rasa else []
+        wanted += [("web chat", c.ports.web)] if c.web else []
+        busy = [f"{name} port {port}" for name, port in wanted if not port_is_free(port, c.host)]
+        if busy:
+            raise StackError("Already in use: " + ", ".join(busy)
+                             + ". Is another copy running? Stop it first.")
+        c.log_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._spawn("actions", self.actions_command(), f"{c.urls.actions}/health",
+                        {"SANIC_HOST": c.host})
+            if c.rasa:
+                # Rasa loads the model before it answers anything, so "/" means ready.
+                self._spawn("rasa", self.rasa_command(), f"http://{c.host}:{c.ports.rasa}/")
+            if c.web:
+                self._spawn("webchat", self.web_command(),
+                            f"http://{c.host}:{c.ports.web}/healthz")
+            self._wait_until_healthy(self.processes)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _spawn(self, name: str, command: list[str], health_url: str,
+               env: dict[str, str] | None = None, log_name: str | None = None) -> None:
+        log_path = self.config.log_dir / (log_name or f"{name}.log")
+        log_file = log_path.open("wb")
+        cwd = ROOT if name == "webchat" else self.config.project
+        # PYTHONPATH: `channels` and `webchat` come from this project whatever the cwd.
+        extra = {"PYTHONPATH": str(ROOT), **self.config.extra_env, **(env or {})}
+        popen = subprocess.Popen(
+            command, cwd=cwd, env=base_env(extra),
+            stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(ManagedProcess(name, popen, log_path, health_url, log_file))
+
+    def _wait_until_healthy(self, processes: list[ManagedProcess]) -> None:
+        deadline = time.monotonic() + self.config.startup_timeout
+        pending = list(processes)
+        while pending:
+            for process in list(pending):
+                if not process.running():
+                    raise StackError(
+                        f"The {process.name} server stopped while starting "
+                        f"(exit code {process.popen.returncode}). Last lines of "
+                        f"{process.log_path}:\n{tail(process.log_path)}"
+                    )
+                if http_ok(process.health_url):
+                    pending.remove(process)
+            if pending and time.monotonic() > deadline:
+                names = ", ".join(p.name for p in pending)
+                raise StackError(f"Timed out waiting for: {names}. Logs: {self.config.log_dir}")
+            if pending:
+                time.sleep(0.5)
+
+    def process(self, name: str) -> ManagedProcess:
+        """The running process called `name` ("actions", "rasa" or "webchat")."""
+        return next(p for p in self.processes if p.name == name)
+
+    def restart(self, name: str) -> None:
+        """Stop one server and start it again (tests use it to drop connections)."""
+        old = self.process(name)
+        old.stop()
+        self.processes.remove(old)
+        command = {"actions": self.actions_command, "rasa": self.rasa_command,
+                   "webchat": self.web_command}[name]()
+        env = {"SANIC_HOST": self.config.host} if name == "actions" else None
+        self._spawn(name, command, old.health_url, env, log_name=f"{name}.restarted.log")
+        self._wait_until_healthy([self.processes[-1]])
+
+    def stop(self) -> None:
+        """Stop every server started here, newest first."""
+        for process in reversed(self.processes):
+            process.stop()
+        self.processes.clear()
+
+    def close(self) -> None:
+        """Stop everything and remove the generated endpoints file."""
+        self.stop()
+        self._tmp.cleanup()
+
+    def __enter__(self) -> Stack:
+        """Start the stack."""
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the stack."""
+        self.close()

@@ -1,0 +1,120 @@
+"""Real servers (scripts/stack.py on the test ports) and Debian's Chromium driven by Playwright.
+
+The model is the one `scripts/train_if_changed.py --print-path` names (run `make train` first).
+BROWSER_TEST_MODEL and BROWSER_TEST_PROJECT point the tests at another model / project folder.
+Screenshots go to test-artifacts/screenshots/, server logs to test-artifacts/logs/.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+
+from scripts.stack import ROOT, TEST_PORTS, Stack, StackConfig
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+
+def model_path() -> Path:
+    if os.environ.get("BROWSER_TEST_MODEL"):
+        return Path(os.environ["BROWSER_TEST_MODEL"])
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="session")
+def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("tracker") / "tracker.db"
+
+
+@pytest.fixture(scope="session")
+def stack(tracker_db: Path) -> Iterator[Stack]:
+    model = model_path()
+    if not model.exists():
+        pytest.fail(f"No trained model at {model}: run `make train` first.")
+    project = Path(os.environ.get("BROWSER_TEST_PROJECT", ROOT))
+    config = StackConfig(
+        model=model, ports=TEST_PORTS, public_host="127.0.0.1", project=project,
+        endpoints=project / "endpoints.yml", credentials=project / "credentials.yml",
+        tracker_db=tracker_db, log_dir=ARTIFACTS / "logs",
+    )
+    with Stack(config) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian Chromium is missing: run `make system-deps` (apt-get install chromium).")
+    launched = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield launched
+    launched.close()
+
+
+class RequestLog:
+    """Every request and WebSocket a page opens."""
+
+    def __init__(self, page: Page) -> None:
+        self.urls: list[str] = []
+        page.on("request", lambda request: self.urls.append(request.url))
+        page.on("websocket", lambda ws: self.urls.append(ws.url))
+
+    def foreign(self, allowed_hosts: set[str]) -> list[str]:
+        """URLs whose host:port is not one of `allowed_hosts`."""
+        return [u for u in self.urls if urlsplit(u).netloc not in allowed_hosts
+                and not u.startswith(("data:", "about:"))]
+
+
+@pytest.fixture
+def new_page(browser: Browser) -> Iterator:
+    """A factory for fresh pages (own context: own localStorage) at a given viewport."""
+    contexts = []
+
+    def make(viewport: dict[str, int] | None = None) -> tuple[Page, RequestLog]:
+        context = browser.new_context(viewport=viewport or DESKTOP, locale="en-GB")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        return page, RequestLog(page)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def user_events(db: Path) -> list[tuple[str, str]]:
+    """(sender_id, text) of every user message in the tracker store."""
+    import json
+
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id"
+        ).fetchall()
+    return [(sender, json.loads(data).get("text") or "") for sender, data in rows]

@@ -1,0 +1,1 @@
+"""The web chat widget (static files) and the tiny server that serves them."""
