@@ -18,7 +18,8 @@ from .nlp import TypoCorrector, chinese, english, english_view, normalise_englis
 
 WINDOW = {"en": 200, "zh": 110}
 _CLAUSE_END_EN = {",", ".", ";", "!", "?", ":", "but", "however", "and", "because", "so"}
-_CLAUSE_END_ZH = set("，。！？；：,.!?;:\n但")
+# Clause ends, plus 就/才, which close a condition: "不还钱就爆通讯录" threatens, not negates.
+_CLAUSE_END_ZH = set("，。！？；：,.!?;:\n但就才")
 _CONDITIONAL_EN = {"if", "unless", "otherwise", "or"}
 # "No" after these words is an abbreviation of "number" ("Mobile No 0712..."), not a negation.
 _NUMBER_CONTEXT = {"mobile", "phone", "ref", "account", "acc", "tel", "contact", "serial", "order",
