@@ -25,6 +25,7 @@ EXAMPLES = {
     "impersonated_lender": "京东金融客服打来电话",
     "cancel_student_account": "注销校园贷账户",
     "credit_threat": "会影响征信",
+    "close_credit_product": "客服说我的借款利率过高，必须注销",
     "fake_regulator": "银保监会让我转账",
     "urgency_pressure": "do it right now",
     "secrecy": "don't tell anyone about this",
