@@ -52,16 +52,21 @@ LEGIT_AND_SAFE = [
 
 # Realistic messages and descriptions written for these tests (not from any dataset).
 MORE_SCAMS = [
-    'URGENT: Your HSBC account has been frozen due to suspicious login. Verify now at hsbc-secure-check.com/verify',
+    'URGENT: Your HSBC account has been frozen due to suspicious login. Verify now at '
+    'hsbc-secure-check.com/verify',
     'HMRC: You are eligible for a tax refund of £265.80. Claim here: http://hmrc-refund.uk-gov.info/claim',
-    'Royal Mail: your parcel is on hold due to an unpaid shipping fee of £1.45. Pay at royalmail-redeliver.com/pay',
+    'Royal Mail: your parcel is on hold due to an unpaid shipping fee of £1.45. Pay at '
+    'royalmail-redeliver.com/pay',
     'Hi Mum, I dropped my phone in the toilet, this is my new number. Can you help me pay a bill today?',
     "You've been selected for a remote job, earn $500 a day working 1 hour, message us on WhatsApp",
     'Get a £5,000 loan today regardless of credit history, no guarantor needed, text YES to 60777',
     'Dear customer, your loan of Rs 50000 is approved. Pay Rs 999 processing charge to receive the amount',
-    "I got a call saying they're from the bank fraud team and need me to move my money to a new account to keep it safe",
-    'A lady on the phone said she is from JD Finance and my loan rate is too high, I must close the loan or my credit report will be damaged',
-    'The app showed 30000 approved but when I tried to withdraw it said my bank card number was wrong and the funds are frozen',
+    "I got a call saying they're from the bank fraud team and need me to move my money to a new "
+    "account to keep it safe",
+    'A lady on the phone said she is from JD Finance and my loan rate is too high, I must '
+    'close the loan or my credit report will be damaged',
+    'The app showed 30000 approved but when I tried to withdraw it said my bank card number '
+    'was wrong and the funds are frozen',
     'They said I need to deposit 20% of the loan to prove I can repay it',
     'I met a guy on a dating app who wants me to invest in a crypto platform with guaranteed profits',
     'A debt collector says I will be arrested today unless I pay with iTunes gift cards',

@@ -84,3 +84,11 @@ def test_flag_explanations_exist_in_both_languages(flag_id):
     for key in ("label", "why"):
         assert flag[key]["en"] and flag[key]["zh"]
         assert any("\u4e00" <= ch <= "\u9fff" for ch in flag[key]["zh"])
+
+
+def test_every_warning_sign_that_is_not_mere_context_names_a_known_scam():
+    checker = get_checker()
+    keyed = {f for p in checker.kb.patterns for f in p.get("key_flags", [])}
+    missing = [f["id"] for f in checker.kb.red_flags
+               if f["category"] != "context" and f["id"] not in keyed and not f.get("stage")]
+    assert not missing
