@@ -22,10 +22,13 @@ What it changes compared with ``rasa.core.channels.socketio.SocketIOInput`` (Ras
   text is exactly the payload of a button the bot offered to this conversation.
 * Two widget events become intents built here from an allow-list, never from client text:
   ``start_conversation`` (``{"language": "en" | "zh"}``, sent once when a new conversation
-  opens) becomes ``/greet{"language": ...}``, and ``set_language`` (the language switch) becomes
+  opens) becomes ``/greet`` (``/greet{"language": "zh"}`` for a Chinese page, which also fixes
+  the reply language), and ``set_language`` (the language switch) becomes
   ``/request_language{"language": ...}``.
-* Custom JSON (the verdict card) is emitted as ``{"custom": {...}}``. Rasa passes the JSON as
+* Custom JSON (the verdict card) is emitted as ``{"custom": {...}}``; Rasa passes the JSON as
   keyword arguments to ``AsyncServer.emit``, which fails for anything but ``{"data": ...}``.
+  A message with both text and custom JSON (and no buttons) is emitted as one event,
+  ``{"text": ..., "custom": ...}``, so the widget can show the two as one card.
 """
 
 from __future__ import annotations
@@ -124,6 +127,18 @@ class SocketIOOutput(RasaSocketIOOutput):
         self.offered.remember(recipient_id, (str(b.get("payload", "")) for b in buttons))
         await super().send_text_with_buttons(recipient_id, text, buttons, **kwargs)
 
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Send a bot message; text and custom JSON of the same message travel together."""
+        custom, text = message.get("custom"), message.get("text")
+        has_buttons = message.get("buttons") or message.get("quick_replies")
+        if not (isinstance(custom, dict) and custom and text and not has_buttons):
+            await super().send_response(recipient_id, message)
+            return
+        await self._send_message(recipient_id, {"text": text, "custom": custom})
+        rest = {k: v for k, v in message.items() if k not in ("text", "custom")}
+        if any(rest.get(k) for k in ("image", "attachment", "elements")):
+            await super().send_response(recipient_id, rest)
+
     async def send_custom_json(
         self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
     ) -> None:
@@ -194,13 +209,15 @@ class SocketIOInput(RasaSocketIOInput):
                             metadata=metadata)
             )
 
-        async def send_intent(sid: str, data: Any, intent: str) -> None:
+        async def send_intent(sid: str, data: Any, intent: str, default_plain: bool) -> None:
             data = data if isinstance(data, dict) else {}
             language = data.get("language")
             sender_id = await self._sender_for(sid, data)
             if language not in SUPPORTED_LANGUAGES or sender_id is None:
                 return
-            command = f"/{intent}" + json.dumps({"language": language})
+            command = f"/{intent}"
+            if not (default_plain and language == SUPPORTED_LANGUAGES[0]):
+                command += json.dumps({"language": language})
             output = SocketIOOutput(sio, self.bot_message_evt, self.offered)
             await on_new_message(
                 UserMessage(command, output, sender_id, input_channel=self.name(),
@@ -208,10 +225,12 @@ class SocketIOInput(RasaSocketIOInput):
             )
 
         async def start_conversation(sid: str, data: Any) -> None:
-            await send_intent(sid, data, "greet")
+            # English is the bot's default: no entity, so the reply language still follows
+            # what the user writes.
+            await send_intent(sid, data, "greet", default_plain=True)
 
         async def set_language(sid: str, data: Any) -> None:
-            await send_intent(sid, data, "request_language")
+            await send_intent(sid, data, "request_language", default_plain=False)
 
         async def disconnect(sid: str) -> None:
             self._session_of_sid.pop(sid, None)
@@ -256,8 +275,14 @@ class SocketIOInput(RasaSocketIOInput):
         return session_id
 
     def _metadata_from(self, data: dict[str, Any]) -> dict[str, Any]:
-        """Return the message metadata as a dict (JSON strings decoded, anything else dropped)."""
+        """Return the message metadata as a dict (JSON strings decoded, anything else dropped).
+
+        Read from the configured ``metadata_key`` (rasa-webchat uses ``customData``), else from
+        ``metadata``, which is what this project's widget sends.
+        """
         metadata = data.get(self.metadata_key)
+        if metadata is None:
+            metadata = data.get("metadata")
         if isinstance(metadata, str):
             try:
                 metadata = json.loads(metadata)

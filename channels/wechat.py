@@ -122,7 +122,7 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """Routes for WeChat's server: health, URL verification and message webhook."""
-        hook = Blueprint("wechat_webhook", __name__)
+        hook = Blueprint("wechat_webhook")
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -105,7 +105,9 @@ def interpret(message: BaseMessage, welcome_payload: str = "/greet") -> Inbound:
             return ToRasa(
                 welcome_payload,
                 f"event-{message.source}-{message.time}",
-                {"wechat": {"msg_type": "event", "event": event}},
+                # Followers of a Chinese 公众号: greet in Chinese first (same key as the widget's
+                # customData); the language then follows what the user writes.
+                {"language": "zh", "wechat": {"msg_type": "event", "event": event}},
                 from_user=False,
             )
         return NoReply(forget_user=event == "unsubscribe")

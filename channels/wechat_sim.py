@@ -296,8 +296,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("text", nargs="*", help="message text (voice: the recognised text)")
     parser.add_argument("--url", default=env("WECHAT_SIM_URL", DEFAULT_URL), help="webhook URL")
-    parser.add_argument("--token", default=env("WECHAT_TOKEN", ""), help="$WECHAT_TOKEN")
-    parser.add_argument("--app-id", default=env("WECHAT_APP_ID", ""), help="$WECHAT_APP_ID")
+    parser.add_argument("--token", default=env("WECHAT_TOKEN", ""), help="default: $WECHAT_TOKEN")
+    parser.add_argument("--app-id", default=env("WECHAT_APP_ID", ""), help="default: $WECHAT_APP_ID")
     parser.add_argument(
         "--aes-key",
         default=env("WECHAT_ENCODING_AES_KEY", ""),

@@ -8,7 +8,10 @@ segment Chinese. This component:
    character at its offset (a phrase conversion that would change the length falls back to
    character-by-character conversion), and writes the converted text back to the message, so
    lookup tables, regexes and entity values all see Simplified Chinese;
-2. segments runs of Chinese characters with jieba (plus the loan-scam words in ``zh_words.txt``);
+2. segments runs of Chinese characters with jieba, plus the loan-scam words in ``zh_words.txt``
+   and, learned at training time, every Chinese entity value, lookup-table entry and synonym of
+   the training data (so annotated entities line up with token boundaries); these words are
+   stored in the model, so a trained model segments the same way wherever it runs;
 3. splits everything else on whitespace, trims punctuation at the edges of each word and keeps
    numbers such as ``2,000`` or ``1.5`` and contractions such as ``don't`` whole;
 4. never emits whitespace-only or punctuation-only tokens (emoji and currency signs are kept).
@@ -28,8 +31,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 WORDS_FILE = Path(__file__).resolve().parent / "zh_words.txt"
 _HAN_RUN = re.compile(
@@ -47,20 +51,30 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
+WORD_FREQUENCY = 2000   # high enough for jieba to prefer our words over its own splits
+MAX_WORD_CHARS = 12
+
+
+def read_words(path: str | Path) -> list[str]:
+    """Words of a ``zh_words.txt``-style file (one per line, optional frequency, # comments)."""
+    words = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            words.append(line.split()[0])
+    return words
+
+
 @lru_cache(maxsize=4)
-def _segmenter(words_file: str) -> Any:
-    """One jieba tokenizer per process (initialising it costs ~0.5 s), with our words added."""
+def _segmenter(words: tuple[str, ...]) -> Any:
+    """One jieba tokenizer per word list and process (initialising costs ~0.5 s)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     segmenter = jieba.Tokenizer()
     segmenter.initialize()
-    for line in Path(words_file).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        word, _, freq = line.partition(" ")
-        segmenter.add_word(word, int(freq) if freq.strip().isdigit() else None)
+    for word in words:
+        segmenter.add_word(word, WORD_FREQUENCY)
     return segmenter
 
 
@@ -82,18 +96,40 @@ def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
 
 
-def split_mixed(text: str, words_file: str | Path = WORDS_FILE) -> list[tuple[str, int]]:
+def split_mixed(text: str, words: tuple[str, ...] | None = None) -> list[tuple[str, int]]:
     """Split ``text`` into ``(word, start)`` pairs: jieba for Chinese runs, whitespace otherwise."""
+    words = tuple(read_words(WORDS_FILE)) if words is None else words
     pieces: list[tuple[str, int]] = []
     position = 0
     for run in _HAN_RUN.finditer(text):
         pieces.extend(_split_latin(text[position : run.start()], position))
-        segmenter = _segmenter(str(words_file))
+        segmenter = _segmenter(words)
         for word, start, _end in segmenter.tokenize(run.group()):
             pieces.append((word, run.start() + start))
         position = run.end()
     pieces.extend(_split_latin(text[position:], position))
     return pieces
+
+
+def training_words(training_data: TrainingData) -> list[str]:
+    """Chinese entity values, lookup entries and synonyms of the training data, in Simplified."""
+    found: set[str] = set()
+    for example in training_data.training_examples:
+        text = example.get(TEXT) or ""
+        for annotated in example.get(ENTITIES) or []:
+            found.add(text[annotated["start"] : annotated["end"]])
+    for table in training_data.lookup_tables:
+        elements = table.get("elements")
+        if isinstance(elements, list):
+            found.update(str(e) for e in elements)
+    found.update(str(k) for k in training_data.entity_synonyms)
+    found.update(str(v) for v in training_data.entity_synonyms.values())
+    words = set()
+    for candidate in found:
+        candidate = to_simplified_same_length(candidate.strip())
+        if _HAN_RUN.fullmatch(candidate) and 1 < len(candidate) <= MAX_WORD_CHARS:
+            words.add(candidate)
+    return sorted(words)
 
 
 def _split_latin(segment: str, offset: int) -> list[tuple[str, int]]:
@@ -107,10 +143,12 @@ def _split_latin(segment: str, offset: int) -> list[tuple[str, int]]:
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
 )
 class MixedChineseTokenizer(Tokenizer):
     """Tokenizes English, Simplified and Traditional Chinese and any mix of them."""
+
+    WORDS_IN_MODEL = "jieba_words.txt"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -134,9 +172,19 @@ class MixedChineseTokenizer(Tokenizer):
         """Python packages this component needs."""
         return ["jieba", "opencc"]
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        words: list[str] | None = None,
+    ) -> None:
         super().__init__(config)
-        self._words_file = str(config.get("words_file") or WORDS_FILE)
+        self._model_storage = model_storage
+        self._resource = resource
+        base = read_words(config.get("words_file") or WORDS_FILE)
+        self._words = tuple(dict.fromkeys([*base, *(words or [])]))
+        _segmenter(self._words)
 
     @classmethod
     def create(
@@ -146,10 +194,33 @@ class MixedChineseTokenizer(Tokenizer):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> MixedChineseTokenizer:
-        """Creates the tokenizer and warms up jieba once for this process."""
-        tokenizer = cls(config)
-        _segmenter(tokenizer._words_file)
-        return tokenizer
+        """Creates an untrained tokenizer (bundled words only)."""
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Learns the training data's Chinese entity words and stores them in the model."""
+        words = tuple(dict.fromkeys([*self._words, *training_words(training_data)]))
+        with self._model_storage.write_to(self._resource) as directory:
+            (Path(directory) / self.WORDS_IN_MODEL).write_text("\n".join(words), encoding="utf-8")
+        self._words = words
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> MixedChineseTokenizer:
+        """Loads the tokenizer with the words stored at training time."""
+        try:
+            with model_storage.read_from(resource) as directory:
+                words = read_words(Path(directory) / cls.WORDS_IN_MODEL)
+        except (ValueError, FileNotFoundError):
+            words = []
+        return cls(config, model_storage, resource, words)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Converts the attribute to Simplified Chinese in place, then tokenizes it."""
@@ -157,5 +228,5 @@ class MixedChineseTokenizer(Tokenizer):
         simplified = to_simplified_same_length(text)
         if simplified != text and attribute == TEXT:
             message.set(TEXT, simplified)
-        tokens = [Token(word, start) for word, start in split_mixed(simplified, self._words_file)]
+        tokens = [Token(word, start) for word, start in split_mixed(simplified, self._words)]
         return self._apply_token_pattern(tokens)

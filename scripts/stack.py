@@ -262,19 +262,27 @@ class Stack:
                              + ". Is another copy running? Stop it first.")
         c.log_dir.mkdir(parents=True, exist_ok=True)
         try:
-            self._spawn("actions", self.actions_command(), f"{c.urls.actions}/health",
-                        {"SANIC_HOST": c.host})
-            if c.rasa:
-                # Rasa loads the model before it answers anything, so "/" means ready.
-                self._spawn("rasa", self.rasa_command(), f"http://{c.host}:{c.ports.rasa}/")
-            if c.web:
-                self._spawn("webchat", self.web_command(),
-                            f"http://{c.host}:{c.ports.web}/healthz")
+            for name in self._names():
+                self._spawn(name, *self._recipe(name))
             self._wait_until_healthy(self.processes)
         except BaseException:
             self.stop()
             raise
         return self
+
+    def _names(self) -> list[str]:
+        c = self.config
+        return ["actions"] + (["rasa"] if c.rasa else []) + (["webchat"] if c.web else [])
+
+    def _recipe(self, name: str) -> tuple[list[str], str, dict[str, str] | None]:
+        """Command, health URL and extra environment of one server."""
+        c = self.config
+        if name == "actions":
+            return self.actions_command(), f"{c.urls.actions}/health", {"SANIC_HOST": c.host}
+        if name == "rasa":
+            # Rasa loads the model before it answers anything, so "/" answering means ready.
+            return self.rasa_command(), f"http://{c.host}:{c.ports.rasa}/", None
+        return self.web_command(), f"http://{c.host}:{c.ports.web}/healthz", None
 
     def _spawn(self, name: str, command: list[str], health_url: str,
                env: dict[str, str] | None = None, log_name: str | None = None) -> None:
@@ -313,15 +321,15 @@ class Stack:
         """The running process called `name` ("actions", "rasa" or "webchat")."""
         return next(p for p in self.processes if p.name == name)
 
-    def restart(self, name: str) -> None:
-        """Stop one server and start it again (tests use it to drop connections)."""
-        old = self.process(name)
-        old.stop()
-        self.processes.remove(old)
-        command = {"actions": self.actions_command, "rasa": self.rasa_command,
-                   "webchat": self.web_command}[name]()
-        env = {"SANIC_HOST": self.config.host} if name == "actions" else None
-        self._spawn(name, command, old.health_url, env, log_name=f"{name}.restarted.log")
+    def stop_process(self, name: str) -> None:
+        """Stop one server (tests use it to drop the browser's connection)."""
+        process = self.process(name)
+        process.stop()
+        self.processes.remove(process)
+
+    def start_process(self, name: str) -> None:
+        """Start one stopped server again and wait until it answers."""
+        self._spawn(name, *self._recipe(name), log_name=f"{name}.restarted.log")
         self._wait_until_healthy([self.processes[-1]])
 
     def stop(self) -> None:

@@ -8,17 +8,16 @@ Screenshots go to test-artifacts/screenshots/, server logs to test-artifacts/log
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from scripts.stack import ROOT, TEST_PORTS, Stack, StackConfig
+from tests.browser.chat_page import DESKTOP, RequestLog
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -26,9 +25,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
 
 
 def model_path() -> Path:
@@ -70,26 +66,12 @@ def playwright_instance() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian Chromium is missing: run `make system-deps` (apt-get install chromium).")
+        pytest.fail("Debian Chromium is missing: run `make system-deps` (apt install chromium).")
     launched = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )
     yield launched
     launched.close()
-
-
-class RequestLog:
-    """Every request and WebSocket a page opens."""
-
-    def __init__(self, page: Page) -> None:
-        self.urls: list[str] = []
-        page.on("request", lambda request: self.urls.append(request.url))
-        page.on("websocket", lambda ws: self.urls.append(ws.url))
-
-    def foreign(self, allowed_hosts: set[str]) -> list[str]:
-        """URLs whose host:port is not one of `allowed_hosts`."""
-        return [u for u in self.urls if urlsplit(u).netloc not in allowed_hosts
-                and not u.startswith(("data:", "about:"))]
 
 
 @pytest.fixture
@@ -107,14 +89,3 @@ def new_page(browser: Browser) -> Iterator:
     yield make
     for context in contexts:
         context.close()
-
-
-def user_events(db: Path) -> list[tuple[str, str]]:
-    """(sender_id, text) of every user message in the tracker store."""
-    import json
-
-    with sqlite3.connect(db) as connection:
-        rows = connection.execute(
-            "SELECT sender_id, data FROM events WHERE type_name = 'user' ORDER BY id"
-        ).fetchall()
-    return [(sender, json.loads(data).get("text") or "") for sender, data in rows]

@@ -226,23 +226,46 @@ async def test_opening_a_conversation_greets_in_the_pages_language(harness: Harn
     sid = await harness.connect("eio1")
     await harness.call("session_request", sid, {"session_id": SESSION_A})
     await harness.call("start_conversation", sid, {"language": "zh"})
+    await harness.call("start_conversation", sid, {"language": "en"})
     await harness.call("start_conversation", sid, {"language": "<b>"})
 
-    assert [m.text for m in harness.received] == ['/greet{"language": "zh"}']
+    assert [m.text for m in harness.received] == ['/greet{"language": "zh"}', "/greet"]
     assert harness.received[0].sender_id == SESSION_A
 
 
-async def test_custom_json_arrives_as_one_custom_payload(harness: Harness) -> None:
+async def test_a_verdict_arrives_as_one_event_with_its_text_and_custom_json(
+    harness: Harness,
+) -> None:
     sid = await harness.connect("eio1")
     await harness.call("session_request", sid, {"session_id": SESSION_A})
     output = harness.channel.get_output_channel()
     assert output is not None
     assessment = {"risk": "high", "score": 90, "red_flags": []}
-    await output.send_response(SESSION_A, {"text": "Verdict", "custom": {"assessment": assessment}})
+    await output.send_response(
+        SESSION_A, {"text": "High risk\n\nDetails", "custom": {"assessment": assessment}}
+    )
+    await output.send_response(SESSION_A, {"custom": {"assessment": assessment}})
 
     assert harness.events_to("eio1") == [
-        {"text": "Verdict"},
+        {"text": "High risk\n\nDetails", "custom": {"assessment": assessment}},
         {"custom": {"assessment": assessment}},
+    ]
+
+
+async def test_custom_json_with_buttons_keeps_rasas_separate_events(harness: Harness) -> None:
+    sid = await harness.connect("eio1")
+    await harness.call("session_request", sid, {"session_id": SESSION_A})
+    output = harness.channel.get_output_channel()
+    assert output is not None
+    buttons = [{"title": "Yes", "payload": "/affirm"}]
+    await output.send_response(
+        SESSION_A, {"text": "Sure?", "buttons": buttons, "custom": {"x": 1}}
+    )
+
+    assert harness.events_to("eio1") == [
+        {"text": "Sure?", "quick_replies": [
+            {"content_type": "text", "title": "Yes", "payload": "/affirm"}]},
+        {"custom": {"x": 1}},
     ]
 
 
@@ -269,3 +292,19 @@ async def test_without_session_persistence_each_socket_is_its_own_conversation()
 
     assert h.received[0].sender_id == sid
     assert h.events_to("eio1") == [{"text": "echo: hi"}]
+
+
+async def test_widget_metadata_is_read_when_the_channel_expects_customdata() -> None:
+    channel = SocketIOInput.from_credentials(
+        {"session_persistence": True, "metadata_key": "customData"}
+    )
+    assert isinstance(channel, SocketIOInput)
+    h = Harness(channel)
+    sid = await h.connect("eio1")
+    await h.call("session_request", sid, {"session_id": SESSION_A})
+    await h.call("user_uttered", sid, {"message": "a", "session_id": SESSION_A,
+                                       "customData": {"language": "zh"}})
+    await h.call("user_uttered", sid, {"message": "b", "session_id": SESSION_A,
+                                       "metadata": {"language": "en"}})
+
+    assert [m.metadata for m in h.received] == [{"language": "zh"}, {"language": "en"}]

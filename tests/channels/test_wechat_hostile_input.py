@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from channels import wechat_xml
 from channels.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
     ACCOUNT,
@@ -131,3 +132,22 @@ async def test_unsigned_oversized_body_is_refused_before_reading_it():
     app, _ = make_app(FakeRasa())
     response = await post_raw(app, {"timestamp": "1", "nonce": "2"}, b"x" * 100_000)
     assert response.status == 403
+
+
+@pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+def test_declarations_are_refused_before_any_xml_parser_runs(body, monkeypatch):
+    def no_parsing(*_args, **_kwargs):
+        raise AssertionError("an XML parser was created for a hostile document")
+
+    monkeypatch.setattr(wechat_xml.xml.parsers.expat, "ParserCreate", no_parsing)
+    # A DOCTYPE hidden behind a comment is caught by the strict prolog rule instead.
+    expected = wechat_xml.BadXMLError if "<!--" in body else wechat_xml.HostileXMLError
+    if "DOCTYPE" in body.upper():
+        with pytest.raises(expected):
+            wechat_xml.screen_xml(body)
+
+
+@pytest.mark.parametrize("body", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
+def test_the_expat_guard_alone_also_stops_at_the_dtd(body):
+    with pytest.raises(wechat_xml.HostileXMLError):
+        wechat_xml._guard_parse(body)

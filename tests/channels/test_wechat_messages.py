@@ -171,7 +171,8 @@ async def test_long_answer_is_split_within_2048_bytes_and_the_rest_is_pushed(fak
     assert reply.text.startswith("第0段")
     expected_chunks = len(compose_reply(paragraphs).chunks)
     pushed = await api.wait_for_messages(count=expected_chunks - 1, timeout=5)
-    assert len(pushed) == expected_chunks - 1 >= 1 and all(utf8_len(m["text"]["content"]) <= 2048 for m in pushed)
+    assert len(pushed) == expected_chunks - 1 >= 1
+    assert all(utf8_len(m["text"]["content"]) <= 2048 for m in pushed)
     delivered = "\n\n".join([reply.text] + [m["text"]["content"] for m in pushed])
     assert delivered == "\n\n".join(p["text"] for p in paragraphs)  # nothing lost or reordered
 

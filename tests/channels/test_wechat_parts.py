@@ -191,3 +191,21 @@ async def test_unreachable_api_is_reported_without_raising():
 
 async def test_text_over_the_limit_is_refused_by_wechat_so_chunks_must_stay_small(push_client):
     assert await push_client.send_text(OPENID, "骗" * 700) is False  # 2100 bytes: errcode 45002
+
+
+# --- loading by Rasa -----------------------------------------------------------------------------
+
+
+def test_rasa_loads_the_channel_from_an_empty_credentials_entry(tmp_path, monkeypatch):
+    from rasa.core.run import create_http_input_channels
+
+    from channels.wechat import WeChatInput
+
+    monkeypatch.setenv("WECHAT_TOKEN", "tok123")
+    monkeypatch.delenv("WECHAT_ENCODING_AES_KEY", raising=False)
+    credentials = tmp_path / "credentials.yml"
+    credentials.write_text("rest:\nchannels.wechat.WeChatInput:\n", encoding="utf-8")
+    channels = create_http_input_channels(None, str(credentials))
+    wechat = next(c for c in channels if isinstance(c, WeChatInput))
+    assert wechat.settings.token == "tok123" and not wechat.settings.safe_mode
+    assert wechat.url_prefix() == "wechat"

@@ -174,24 +174,29 @@
     return cjk * 3 >= latin ? "zh" : "en";   // one Chinese character carries about a word
   }
 
-  // A phone number right after a word such as "call" or "拨打" (so amounts like "5000" stay text).
-  var CALL_CONTEXT = /((?:call|dial|phone|ring|hotline|helpline|number|拨打|致电|电话|热线|报警)[^0-9+\n]{0,12}?)(\+?\d[\d\s()-]{1,18}\d)/gi;
-  var URL_PATTERN = /https?:\/\/[^\s<>"'）)，。]+/g;
+  // A phone number right after "call", "拨打" and the like (so amounts such as "5000" stay text).
+  // Only the bot's own words are linked, never the user's; web addresses are never made links,
+  // so nothing a scammer wrote can become clickable.
+  var CALL_CONTEXT = new RegExp(
+    "((?:\\b(?:call|dial|ring|hotline|helpline)\\b|拨打|致电|热线|报警)[^0-9+\\n]{0,16}?)" +
+    "(\\+?(?:\\(\\d{1,4}\\)[ -]?)?\\d(?:[ -]?\\d){2,14})(?![\\dA-Za-z-])", "gi");
 
   function telHref(number) {
     return "tel:" + String(number).replace(/[^\d+]/g, "");
   }
 
-  /** Find [start, end, kind, value] spans for known phones, call-context numbers and URLs. */
-  function findLinks(text, phones) {
+  /** [start, end, number] spans: the step's own phone numbers, then numbers after "call". */
+  function findPhones(text, phones) {
     var spans = [];
     (phones || []).forEach(function (phone) {
       phone = String(phone || "").trim();
-      if (!phone || !/\d/.test(phone)) { return; }
+      if (!/\d/.test(phone)) { return; }
       var from = 0;
       var at;
       while ((at = text.indexOf(phone, from)) !== -1) {
-        spans.push([at, at + phone.length, "tel", phone]);
+        var before = text.charAt(at - 1);
+        var after = text.charAt(at + phone.length);
+        if (!/\d/.test(before) && !/\d/.test(after)) { spans.push([at, at + phone.length, phone]); }
         from = at + phone.length;
       }
     });
@@ -199,12 +204,9 @@
     CALL_CONTEXT.lastIndex = 0;
     while ((match = CALL_CONTEXT.exec(text)) !== null) {
       var start = match.index + match[1].length;
-      var digits = match[2].replace(/\D/g, "");
-      if (digits.length >= 3) { spans.push([start, start + match[2].length, "tel", match[2]]); }
-    }
-    URL_PATTERN.lastIndex = 0;
-    while ((match = URL_PATTERN.exec(text)) !== null) {
-      spans.push([match.index, match.index + match[0].length, "url", match[0]]);
+      if (match[2].replace(/\D/g, "").length >= 3) {
+        spans.push([start, start + match[2].length, match[2]]);
+      }
     }
     spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     var kept = [];
@@ -215,29 +217,53 @@
     return kept;
   }
 
-  /** Text as DOM nodes (never HTML), with phone numbers as tel: links and web addresses as links. */
+  /** The bot's text as DOM nodes (never HTML), with phone numbers as tap-to-call links. */
   function linkedText(text, phones, strings) {
     text = String(text == null ? "" : text);
     var fragment = document.createDocumentFragment();
     var position = 0;
-    findLinks(text, phones).forEach(function (span) {
+    findPhones(text, phones).forEach(function (span) {
       fragment.appendChild(document.createTextNode(text.slice(position, span[0])));
       var link = document.createElement("a");
       link.textContent = text.slice(span[0], span[1]);
-      if (span[2] === "tel") {
-        link.href = telHref(span[3]);
-        link.className = "sg-tel";
-        link.setAttribute("aria-label", format(strings.call, { number: span[3] }));
-      } else {
-        link.href = span[3];
-        link.target = "_blank";
-        link.rel = "noopener noreferrer";
-      }
+      link.href = telHref(span[2]);
+      link.className = "sg-tel";
+      link.setAttribute("aria-label", format(strings.call, { number: span[2] }));
       fragment.appendChild(link);
       position = span[1];
     });
     fragment.appendChild(document.createTextNode(text.slice(position)));
     return fragment;
+  }
+
+  /**
+   * Split a card message's text into what goes above and below the card's structured parts,
+   * leaving out lines the card already shows (a flag's "why", an advice step) and a
+   * "Heading:" line whose list moved into the card. Nothing else is dropped.
+   */
+  function textAroundCard(text, covered) {
+    covered = covered.filter(function (c) { return typeof c === "string" && c.trim().length >= 6; });
+    var blocks = String(text || "").split(/\n\s*\n/);
+    var firstCovered = -1;
+    var kept = blocks.map(function (block, index) {
+      var lines = block.split("\n");
+      var isCovered = lines.map(function (line) {
+        return covered.some(function (c) { return line.indexOf(c.trim()) !== -1; });
+      });
+      if (firstCovered === -1 && isCovered.indexOf(true) !== -1) { firstCovered = index; }
+      return lines.filter(function (line, j) {
+        if (isCovered[j] || !line.trim()) { return false; }
+        var headsMovedList = /[:：]\s*$/.test(line) && j > 0 && isCovered[j + 1];
+        return !headsMovedList;
+      }).join("\n");
+    });
+    var above = [];
+    var below = [];
+    kept.forEach(function (part, index) {
+      if (!part) { return; }
+      (firstCovered === -1 || index <= firstCovered ? above : below).push(part);
+    });
+    return { above: above, below: below };
   }
 
   function el(tag, className, text) {
@@ -313,6 +339,7 @@
 
     this.connection = el("p", "sg-connection");
     this.connection.setAttribute("role", "status");
+    this.connection.setAttribute("aria-live", "assertive");   // a dropped line matters now
     this.connection.hidden = true;
 
     this.log = el("div", "sg-log");
@@ -472,7 +499,8 @@
       this.hideTyping();
       this.showConnection("reconnecting");
     } else if (status === "connecting") {
-      this.showConnection("connecting");
+      var widget = this;   // say "Connecting…" only if it takes a while
+      this.statusTimer = setTimeout(function () { widget.showConnection("connecting"); }, 1500);
     }
   };
 
@@ -553,23 +581,41 @@
   Widget.prototype.receiveBotMessage = function (data) {
     this.hideTyping();
     var custom = data.custom && typeof data.custom === "object" ? data.custom : null;
-    if (typeof data.text === "string" && data.text) {
-      var language = languageOf(data.text);
-      if (language) { this.setLanguage(language); }
-      var buttons = (data.quick_replies || data.buttons || []).filter(function (b) {
-        return b && typeof b.title === "string";
-      }).map(function (b) {
-        return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title };
-      });
-      this.addItem({ kind: "bot", text: data.text, lang: language || this.state.language,
-        buttons: buttons, answered: false });
-    }
-    if (custom && custom.assessment && typeof custom.assessment === "object") {
-      var cardLanguage = STRINGS[custom.assessment.language] ? custom.assessment.language : null;
+    var text = typeof data.text === "string" ? data.text : "";
+    var language = languageOf(text);
+    if (language) { this.setLanguage(language); }
+    if (custom && cardData(custom)) {
+      var a = custom.assessment;
+      var cardLanguage = a && STRINGS[a.language] ? a.language : language;
       if (cardLanguage) { this.setLanguage(cardLanguage); }
-      this.addItem({ kind: "card", custom: custom, lang: cardLanguage || this.state.language });
+      this.addItem({ kind: "card", custom: custom, text: text,
+        lang: cardLanguage || this.state.language });
+      return;
     }
+    if (!text) { return; }
+    var buttons = (data.quick_replies || data.buttons || []).filter(function (b) {
+      return b && typeof b.title === "string";
+    }).map(function (b) {
+      return { title: b.title, payload: typeof b.payload === "string" ? b.payload : b.title };
+    });
+    var parts = text.split(/\n\s*\n/).filter(function (p) { return p.trim(); });
+    parts.forEach(function (part, index) {
+      var last = index === parts.length - 1;
+      this.addItem({ kind: "bot", text: part, lang: languageOf(part) || this.state.language,
+        buttons: last ? buttons : [], answered: false });
+    }, this);
   };
+
+  /** The parts of a custom payload the widget can draw as a card, or null. */
+  function cardData(custom) {
+    var a = custom.assessment && typeof custom.assessment === "object" ? custom.assessment : null;
+    var steps = custom.advice_steps || (a && a.advice_steps) || [];
+    steps = Array.isArray(steps) ? steps.filter(function (s) {
+      return typeof s === "string" || (s && typeof s.text === "string");
+    }) : [];
+    if (!a && !steps.length) { return null; }
+    return { assessment: a, steps: steps };
+  }
 
   Widget.prototype.showTyping = function () {
     var self = this;
@@ -623,7 +669,7 @@
     var wrapper = el("div", "sg-msg sg-" + (item.kind === "user" ? "user" : "bot"));
     wrapper.lang = LANG_TAGS[item.lang] || LANG_TAGS.en;
     if (item.kind === "card") {
-      wrapper.appendChild(this.renderCard(item.custom, strings, index));
+      wrapper.appendChild(this.renderCard(item.custom, item.text || "", strings, index));
       return wrapper;
     }
     var bubble = el("div", "sg-bubble");
@@ -658,36 +704,61 @@
     return group;
   };
 
-  /** The verdict: risk in words and colour, each flag with why, resemblances, advice steps. */
-  Widget.prototype.renderCard = function (custom, strings, index) {
-    var a = custom.assessment;
-    var risk = strings.risk[a.risk] ? a.risk : "medium";
-    var card = el("section", "sg-card sg-risk-" + risk);
+  /**
+   * The verdict card: risk in words and colour, each red flag with why, the advice steps with
+   * tap-to-call links, and the rest of the bot's text for that message (what real lenders do...).
+   */
+  Widget.prototype.renderCard = function (custom, text, strings, index) {
+    var data = cardData(custom) || { assessment: null, steps: [] };
+    var a = data.assessment;
+    var risk = a && strings.risk[a.risk] ? a.risk : null;
+    var card = el("section", "sg-card " + (risk ? "sg-risk-" + risk : "sg-advice"));
     var headingId = "sg-card-" + index;
     card.setAttribute("aria-labelledby", headingId);
     var level = Math.min(config.headingLevel + 1, 6);
+    var sub = Math.min(level + 1, 6);
     var heading = el("h" + level, "sg-card-title");
     heading.id = headingId;
-    heading.appendChild(el("span", "sg-visually-hidden", strings.verdict + ": "));
-    var badge = el("span", "sg-badge");
-    var icon = el("span", "sg-badge-icon", risk === "high" ? "!" : risk === "medium" ? "!" : "i");
-    icon.setAttribute("aria-hidden", "true");
-    badge.appendChild(icon);
-    badge.appendChild(document.createTextNode(strings.risk[risk]));
-    heading.appendChild(badge);
+    if (risk) {
+      heading.appendChild(el("span", "sg-visually-hidden", strings.verdict + ": "));
+      var badge = el("span", "sg-badge");
+      var icon = el("span", "sg-badge-icon", risk === "low" ? "i" : "!");
+      icon.setAttribute("aria-hidden", "true");
+      badge.appendChild(icon);
+      badge.appendChild(document.createTextNode(strings.risk[risk]));
+      heading.appendChild(badge);
+    } else {
+      heading.textContent = strings.stepsHeading;
+    }
     card.appendChild(heading);
-    if (typeof a.score === "number") {
+    if (a && typeof a.score === "number") {
       card.appendChild(el("p", "sg-score", format(strings.score, { score: Math.round(a.score) })));
     }
-    card.appendChild(el("p", "sg-lead", strings.riskLead[risk]));
-    var sub = Math.min(level + 1, 6);
 
-    var flags = Array.isArray(a.red_flags) ? a.red_flags : [];
+    var flags = a && Array.isArray(a.red_flags) ? a.red_flags.filter(function (f) {
+      return f && typeof f === "object";
+    }) : [];
+    var covered = flags.map(function (f) { return f.why; }).concat(data.steps.map(function (s) {
+      return typeof s === "string" ? s : s.text;
+    }));
+    var around = textAroundCard(text, covered);
+    var paragraphs = function (parts, className) {
+      parts.forEach(function (part) {
+        var p = el("p", className);
+        p.appendChild(linkedText(part, [], strings));
+        card.appendChild(p);
+      });
+    };
+    if (around.above.length) {
+      paragraphs(around.above, "sg-lead");
+    } else if (risk) {
+      card.appendChild(el("p", "sg-lead", strings.riskLead[risk]));
+    }
+
     if (flags.length) {
       card.appendChild(el("h" + sub, "sg-card-sub", strings.flagsHeading));
       var list = el("ul", "sg-flags");
       flags.forEach(function (flag) {
-        if (!flag || typeof flag !== "object") { return; }
         var li = el("li");
         li.appendChild(el("strong", "sg-flag-label", String(flag.label || flag.id || "")));
         if (flag.why) { li.appendChild(el("span", "sg-flag-why", String(flag.why))); }
@@ -697,7 +768,7 @@
           quote.appendChild(document.createTextNode(strings.youSaid + " "));
           evidence.slice(0, 3).forEach(function (e, i) {
             if (i) { quote.appendChild(document.createTextNode(", ")); }
-            quote.appendChild(el("q", null, String(e)));
+            quote.appendChild(el("q", null, String(e)));   // the user's words: text only
           });
           li.appendChild(quote);
         }
@@ -706,8 +777,8 @@
       card.appendChild(list);
     }
 
-    var patterns = Array.isArray(a.patterns) ? a.patterns : [];
-    if (patterns.length) {
+    var patterns = a && Array.isArray(a.patterns) ? a.patterns : [];
+    if (patterns.length && !text) {   // with text, the bot's own sentence names them
       card.appendChild(el("h" + sub, "sg-card-sub", strings.patternsHeading));
       var plist = el("ul", "sg-patterns");
       patterns.forEach(function (p) {
@@ -716,20 +787,18 @@
       card.appendChild(plist);
     }
 
-    var steps = custom.advice_steps || a.advice_steps || [];
-    steps = Array.isArray(steps) ? steps : [];
-    if (steps.length) {
-      card.appendChild(el("h" + sub, "sg-card-sub", strings.stepsHeading));
+    if (data.steps.length) {
+      if (risk) { card.appendChild(el("h" + sub, "sg-card-sub", strings.stepsHeading)); }
       var olist = el("ol", "sg-steps");
-      steps.forEach(function (step) {
-        var text = typeof step === "string" ? step : step && step.text;
-        if (!text) { return; }
+      data.steps.forEach(function (step) {
         var li = el("li");
-        li.appendChild(linkedText(text, step && Array.isArray(step.phones) ? step.phones : [], strings));
+        var phones = typeof step === "string" || !Array.isArray(step.phones) ? [] : step.phones;
+        li.appendChild(linkedText(typeof step === "string" ? step : step.text, phones, strings));
         olist.appendChild(li);
       });
       card.appendChild(olist);
     }
+    paragraphs(around.below, "sg-card-more");
     return card;
   };
 
