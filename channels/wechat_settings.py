@@ -145,8 +145,8 @@ class WeChatSettings:
         """Whether the token has the shape WeChat accepts (3-32 letters and digits)."""
         return bool(_TOKEN_SHAPE.fullmatch(self.token))
 
-    def describe(self, base_url: str = "http://localhost:5005") -> str:
-        """One start-up line saying whether and how WeChat is served."""
+    def describe(self, base_url: str = "") -> str:
+        """One start-up line saying whether and how WeChat is served (at ``base_url`` if given)."""
         if not self.enabled:
             return "WeChat: off (set WECHAT_TOKEN to serve the 公众号 webhook)"
         mode = "safe mode (encrypted)" if self.safe_mode else "plain mode"
