@@ -17,7 +17,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 10), "Python 3.10 is required, got " + sys.version' \
 	  || { echo "Set PYTHON=/path/to/python3.10 (pyenv reads .python-version)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip==24.0" "setuptools==69.5.1" wheel
+	$(BIN)/python -m pip install --quiet --upgrade "pip==24.0" "setuptools==69.5.1" "wheel==0.45.1"
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps "sanic-testing==22.3.1"  # its httpx<0.24 pin is stale; works with 0.27
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .

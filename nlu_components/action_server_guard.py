@@ -63,8 +63,7 @@ class ActionServerGuardPolicy(Policy):
         response = self.config.get("response", APOLOGY)
         if response not in domain.action_names_or_texts or not _is_live(tracker):
             return self._prediction(probabilities)
-        latest = tracker.events[-1] if tracker.events else None
-        if tracker.latest_action_name == response and isinstance(latest, ActionExecuted):
+        if tracker.latest_action_name == response:
             probabilities[domain.index_for_action(ACTION_LISTEN_NAME)] = 1.0
             return self._prediction(probabilities, is_no_user_prediction=True)
         if failed_custom_action(tracker, domain) and not _apologised_this_turn(tracker, response):

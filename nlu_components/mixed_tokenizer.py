@@ -9,9 +9,10 @@ segment Chinese. This component:
    character-by-character conversion), and writes the converted text back to the message, so
    lookup tables, regexes and entity values all see Simplified Chinese;
 2. segments runs of Chinese characters with jieba, plus the loan-scam words in ``zh_words.txt``
-   and, learned at training time, every Chinese entity value, lookup-table entry and synonym of
-   the training data (so annotated entities line up with token boundaries); these words are
-   stored in the model, so a trained model segments the same way wherever it runs;
+   and, learned at training time, the Chinese entity values annotated in the training data;
+   any word that would cut through an annotated entity boundary ("支付宝客服" when only
+   "支付宝" is the entity) is removed from jieba's dictionary, so annotations line up with
+   tokens. Both word lists are stored in the model, so it segments the same way wherever it runs;
 3. splits everything else on whitespace, trims punctuation at the edges of each word and keeps
    numbers such as ``2,000`` or ``1.5`` and contractions such as ``don't`` whole;
 4. never emits whitespace-only or punctuation-only tokens (emoji and currency signs are kept).
@@ -65,8 +66,8 @@ def read_words(path: str | Path) -> list[str]:
     return words
 
 
-@lru_cache(maxsize=4)
-def _segmenter(words: tuple[str, ...]) -> Any:
+@lru_cache(maxsize=8)
+def _segmenter(words: tuple[str, ...], removed: tuple[str, ...] = ()) -> Any:
     """One jieba tokenizer per word list and process (initialising costs ~0.5 s)."""
     import jieba
 
@@ -75,6 +76,8 @@ def _segmenter(words: tuple[str, ...]) -> Any:
     segmenter.initialize()
     for word in words:
         segmenter.add_word(word, WORD_FREQUENCY)
+    for word in removed:
+        segmenter.del_word(word)
     return segmenter
 
 
@@ -96,14 +99,16 @@ def _is_punctuation(char: str) -> bool:
     return unicodedata.category(char).startswith("P")
 
 
-def split_mixed(text: str, words: tuple[str, ...] | None = None) -> list[tuple[str, int]]:
+def split_mixed(
+    text: str, words: tuple[str, ...] | None = None, removed: tuple[str, ...] = ()
+) -> list[tuple[str, int]]:
     """Split ``text`` into ``(word, start)`` pairs: jieba for Chinese runs, whitespace otherwise."""
     words = tuple(read_words(WORDS_FILE)) if words is None else words
     pieces: list[tuple[str, int]] = []
     position = 0
     for run in _HAN_RUN.finditer(text):
         pieces.extend(_split_latin(text[position : run.start()], position))
-        segmenter = _segmenter(words)
+        segmenter = _segmenter(words, removed)
         for word, start, _end in segmenter.tokenize(run.group()):
             pieces.append((word, run.start() + start))
         position = run.end()
@@ -111,25 +116,50 @@ def split_mixed(text: str, words: tuple[str, ...] | None = None) -> list[tuple[s
     return pieces
 
 
-def training_words(training_data: TrainingData) -> list[str]:
-    """Chinese entity values, lookup entries and synonyms of the training data, in Simplified."""
-    found: set[str] = set()
+def _annotated(training_data: TrainingData) -> list[tuple[str, list[tuple[int, int]]]]:
+    """(Simplified text, entity spans) of every example with positioned entities."""
+    out = []
     for example in training_data.training_examples:
         text = example.get(TEXT) or ""
-        for annotated in example.get(ENTITIES) or []:
-            found.add(text[annotated["start"] : annotated["end"]])
-    for table in training_data.lookup_tables:
-        elements = table.get("elements")
-        if isinstance(elements, list):
-            found.update(str(e) for e in elements)
-    found.update(str(k) for k in training_data.entity_synonyms)
-    found.update(str(v) for v in training_data.entity_synonyms.values())
+        spans = [
+            (e["start"], e["end"]) for e in example.get(ENTITIES) or []
+            if isinstance(e.get("start"), int) and isinstance(e.get("end"), int)
+        ]  # entities in stories have no offsets
+        if spans and _HAN_RUN.search(text):
+            out.append((to_simplified_same_length(text), spans))
+    return out
+
+
+def training_words(training_data: TrainingData) -> list[str]:
+    """Chinese entity values annotated in the training data (Simplified)."""
     words = set()
-    for candidate in found:
-        candidate = to_simplified_same_length(candidate.strip())
-        if _HAN_RUN.fullmatch(candidate) and 1 < len(candidate) <= MAX_WORD_CHARS:
-            words.add(candidate)
+    for text, spans in _annotated(training_data):
+        for start, end in spans:
+            candidate = text[start:end].strip()
+            if _HAN_RUN.fullmatch(candidate) and 1 < len(candidate) <= MAX_WORD_CHARS:
+                words.add(candidate)
     return sorted(words)
+
+
+def fit_to_entities(
+    training_data: TrainingData, words: tuple[str, ...], rounds: int = 4
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Drops every word that cuts through an annotated entity boundary; returns (words, removed)."""
+    annotated = _annotated(training_data)
+    removed: set[str] = set()
+    for _ in range(rounds):
+        crossing = set()
+        for text, spans in annotated:
+            bounds = {b for span in spans for b in span}
+            for word, start in split_mixed(text, words, tuple(sorted(removed))):
+                end = start + len(word)
+                if any(start < b < end for b in bounds):
+                    crossing.add(word)
+        if not crossing - removed:
+            break
+        removed |= crossing
+        words = tuple(w for w in words if w not in removed)
+    return words, tuple(sorted(removed))
 
 
 def _split_latin(segment: str, offset: int) -> list[tuple[str, int]]:
@@ -149,6 +179,7 @@ class MixedChineseTokenizer(Tokenizer):
     """Tokenizes English, Simplified and Traditional Chinese and any mix of them."""
 
     WORDS_IN_MODEL = "jieba_words.txt"
+    REMOVED_IN_MODEL = "jieba_removed_words.txt"
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -178,13 +209,16 @@ class MixedChineseTokenizer(Tokenizer):
         model_storage: ModelStorage,
         resource: Resource,
         words: list[str] | None = None,
+        removed: list[str] | None = None,
     ) -> None:
         super().__init__(config)
         self._model_storage = model_storage
         self._resource = resource
-        base = read_words(config.get("words_file") or WORDS_FILE)
-        self._words = tuple(dict.fromkeys([*base, *(words or [])]))
-        _segmenter(self._words)
+        if words is None:
+            words = read_words(config.get("words_file") or WORDS_FILE)
+        self._words = tuple(dict.fromkeys(words))
+        self._removed = tuple(removed or ())
+        _segmenter(self._words, self._removed)
 
     @classmethod
     def create(
@@ -200,9 +234,11 @@ class MixedChineseTokenizer(Tokenizer):
     def train(self, training_data: TrainingData) -> Resource:
         """Learns the training data's Chinese entity words and stores them in the model."""
         words = tuple(dict.fromkeys([*self._words, *training_words(training_data)]))
+        self._words, self._removed = fit_to_entities(training_data, words)
         with self._model_storage.write_to(self._resource) as directory:
-            (Path(directory) / self.WORDS_IN_MODEL).write_text("\n".join(words), encoding="utf-8")
-        self._words = words
+            for name, values in ((self.WORDS_IN_MODEL, self._words),
+                                 (self.REMOVED_IN_MODEL, self._removed)):
+                (Path(directory) / name).write_text("\n".join(values), encoding="utf-8")
         return self._resource
 
     @classmethod
@@ -218,9 +254,10 @@ class MixedChineseTokenizer(Tokenizer):
         try:
             with model_storage.read_from(resource) as directory:
                 words = read_words(Path(directory) / cls.WORDS_IN_MODEL)
+                removed = read_words(Path(directory) / cls.REMOVED_IN_MODEL)
         except (ValueError, FileNotFoundError):
-            words = []
-        return cls(config, model_storage, resource, words)
+            words, removed = None, []
+        return cls(config, model_storage, resource, words, removed)
 
     def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Converts the attribute to Simplified Chinese in place, then tokenizes it."""
@@ -228,5 +265,6 @@ class MixedChineseTokenizer(Tokenizer):
         simplified = to_simplified_same_length(text)
         if simplified != text and attribute == TEXT:
             message.set(TEXT, simplified)
-        tokens = [Token(word, start) for word, start in split_mixed(simplified, self._words)]
+        pieces = split_mixed(simplified, self._words, self._removed)
+        tokens = [Token(word, start) for word, start in pieces]
         return self._apply_token_pattern(tokens)

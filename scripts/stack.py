@@ -140,6 +140,21 @@ def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
         return probe.connect_ex((host, port)) != 0
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nothing listens on right now (chosen by the OS)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def available_ports(preferred: Ports, host: str = "127.0.0.1") -> Ports:
+    """`preferred`, with any port that is already taken replaced by a free one."""
+    def pick(port: int) -> int:
+        return port if port_is_free(port, host) else free_port(host)
+
+    return Ports(pick(preferred.actions), pick(preferred.rasa), pick(preferred.web))
+
+
 def write_endpoints(source: Path, action_url: str, dest: Path,
                     tracker_db: Path | None = None) -> Path:
     """Write `dest`: `source`'s endpoints with the action URL (and tracker db) replaced."""
@@ -239,7 +254,8 @@ class Stack:
         """``rasa shell`` against the same model and action server."""
         c = self.config
         return [str(BIN / "rasa"), "shell", "--model", str(c.model),
-                "--endpoints", str(self.endpoints_path), "--port", str(c.ports.rasa)]
+                "--endpoints", str(self.endpoints_path),
+                "--interface", c.host, "--port", str(c.ports.rasa)]
 
     def web_command(self) -> list[str]:
         """The web chat server command."""

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from scripts.stack import ROOT, TEST_PORTS, Stack, StackConfig
+from scripts.stack import ROOT, TEST_PORTS, Stack, StackConfig, available_ports
 from tests.browser.chat_page import DESKTOP, RequestLog
 
 CHROMIUM = "/usr/bin/chromium"
@@ -37,19 +37,20 @@ def model_path() -> Path:
     return Path(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("tracker") / "tracker.db"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def stack(tracker_db: Path) -> Iterator[Stack]:
     model = model_path()
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     project = Path(os.environ.get("BROWSER_TEST_PROJECT", ROOT))
     config = StackConfig(
-        model=model, ports=TEST_PORTS, public_host="127.0.0.1", project=project,
+        # The test ports, unless another test run on this machine holds one of them.
+        model=model, ports=available_ports(TEST_PORTS), public_host="127.0.0.1", project=project,
         endpoints=project / "endpoints.yml", credentials=project / "credentials.yml",
         tracker_db=tracker_db, log_dir=ARTIFACTS / "logs",
     )
@@ -57,13 +58,13 @@ def stack(tracker_db: Path) -> Iterator[Stack]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian Chromium is missing: run `make system-deps` (apt install chromium).")

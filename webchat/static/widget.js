@@ -12,10 +12,13 @@
  *   data-language      first UI language, "en" or "zh" (default: the browser's language)
  *   data-max-chars     longest message accepted (default 2000; keep equal to the channel's)
  *   data-heading-level heading level of the widget title, 1-6 (default 2)
+ *   data-expiry-minutes forget the conversation after this much inactivity (default 60, the
+ *                      bot's session_expiration_time, so both forget it together)
  *
- * Privacy: the conversation id (random, crypto.getRandomValues) and the transcript are kept in
- * this browser's localStorage so the conversation survives a reload; both expire after 24 hours
- * of inactivity and "Start over" deletes them at once.
+ * Privacy: the conversation id (128 random bits from crypto.getRandomValues) and the transcript
+ * are kept in this browser's localStorage, so the conversation survives a reload and a closed
+ * tab; both are forgotten after data-expiry-minutes without a message, and "Start over" deletes
+ * them at once. Nothing else is stored.
  */
 (function () {
   "use strict";
@@ -24,7 +27,8 @@
   var scriptUrl = new URL(script ? script.src : "widget.js", document.baseURI);
   var config = readConfig(script ? script.dataset : {});
   var STORAGE_KEY = "scamguard.v1";
-  var EXPIRY_MS = 24 * 60 * 60 * 1000;
+  var PREFS_KEY = "scamguard.v1.prefs";   // text size only: kept after the conversation expires
+  var EXPIRY_MS = config.expiryMinutes * 60 * 1000;
   var MAX_TRANSCRIPT_ITEMS = 300;
   var SLOW_REPLY_MS = 20000;
 
@@ -121,7 +125,8 @@
       language: data.language === "zh" || data.language === "en" ? data.language
         : (/^zh/i.test(navigator.language || "") ? "zh" : "en"),
       maxChars: parseInt(data.maxChars || "2000", 10) || 2000,
-      headingLevel: level >= 1 && level <= 6 ? level : 2
+      headingLevel: level >= 1 && level <= 6 ? level : 2,
+      expiryMinutes: parseFloat(data.expiryMinutes || "60") || 60
     };
   }
 
@@ -144,12 +149,19 @@
       try {
         localStorage.setItem(STORAGE_KEY, JSON.stringify({
           sessionId: state.sessionId, savedAt: Date.now(), language: state.language,
-          largeText: state.largeText, items: state.items.slice(-MAX_TRANSCRIPT_ITEMS)
+          items: state.items.slice(-MAX_TRANSCRIPT_ITEMS)
         }));
       } catch (e) { /* storage full or blocked: the conversation still works */ }
     },
     clear: function () {
       try { localStorage.removeItem(STORAGE_KEY); } catch (e) { /* nothing to clear */ }
+    },
+    largeText: function (value) {
+      try {
+        if (value === undefined) { return localStorage.getItem(PREFS_KEY) === "large"; }
+        localStorage.setItem(PREFS_KEY, value ? "large" : "normal");
+      } catch (e) { /* preference not kept */ }
+      return Boolean(value);
     }
   };
 
@@ -280,7 +292,7 @@
     this.state = {
       sessionId: saved ? saved.sessionId : newSessionId(),
       language: saved && STRINGS[saved.language] ? saved.language : config.language,
-      largeText: saved ? Boolean(saved.largeText) : false,
+      largeText: storage.largeText(),
       items: saved && Array.isArray(saved.items) ? saved.items : []
     };
     this.greetedSession = null;
@@ -300,7 +312,11 @@
     style.rel = "stylesheet";
     style.href = new URL("widget.css", scriptUrl).toString();
     var frame = el("div", "sg-root sg-loading");
-    style.addEventListener("load", function () { frame.classList.remove("sg-loading"); });
+    var widget = this;
+    style.addEventListener("load", function () {
+      frame.classList.remove("sg-loading");
+      widget.scrollToAnchor();
+    });
     style.addEventListener("error", function () { frame.classList.remove("sg-loading"); });
     root.appendChild(style);
     root.appendChild(frame);
@@ -387,7 +403,9 @@
       self.sendTyped();
     });
     this.input.addEventListener("keydown", function (event) {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      // Not while an input method (pinyin etc.) is composing: Enter then picks a word.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing &&
+          event.keyCode !== 229) {
         event.preventDefault();
         self.sendTyped();
       }
@@ -432,9 +450,8 @@
   };
 
   Widget.prototype.toggleLargeText = function () {
-    this.state.largeText = !this.state.largeText;
+    this.state.largeText = storage.largeText(!this.state.largeText);
     this.applyTextSize();
-    storage.save(this.state);
   };
 
   /** The visible switch: change the UI now and ask the bot to continue in that language. */
@@ -568,13 +585,13 @@
 
   Widget.prototype.updateCounter = function () {
     var length = this.input ? this.input.value.length : 0;
-    if (length > config.maxChars * 0.8) {
-      this.hint.textContent = format(this.t().counter, { length: length, limit: config.maxChars });
-      this.hint.classList.toggle("sg-over", length > config.maxChars);
-    } else if (this.hint) {
-      this.hint.textContent = this.t().inputHint;
-      this.hint.classList.remove("sg-over");
-    }
+    if (!this.hint) { return; }
+    var counting = length > config.maxChars * 0.8;
+    this.hint.textContent = counting
+      ? format(this.t().counter, { length: length, limit: config.maxChars })
+      : this.t().inputHint;
+    this.hint.classList.toggle("sg-counting", counting);
+    this.hint.classList.toggle("sg-over", length > config.maxChars);
   };
 
   // ---------------------------------------------------------------- receiving
@@ -637,8 +654,10 @@
     this.state.items.push(item);
     if (this.state.items.length > MAX_TRANSCRIPT_ITEMS) { this.state.items.shift(); }
     storage.save(this.state);
-    this.log.appendChild(this.renderItem(item, this.state.items.length - 1));
-    this.scrollToEnd();
+    var node = this.renderItem(item);
+    this.log.appendChild(node);
+    if (item.kind === "user" || !this.anchor) { this.anchor = node; }
+    this.scrollToAnchor();
   };
 
   Widget.prototype.retireQuickReplies = function () {
@@ -654,22 +673,36 @@
 
   Widget.prototype.renderAll = function () {
     this.log.textContent = "";
-    this.state.items.forEach(function (item, index) {
-      this.log.appendChild(this.renderItem(item, index));
+    this.anchor = null;
+    this.state.items.forEach(function (item) {
+      var node = this.renderItem(item);
+      this.log.appendChild(node);
+      if (item.kind === "user" || !this.anchor) { this.anchor = node; }
     }, this);
-    this.scrollToEnd();
+    this.scrollToAnchor();
   };
 
-  Widget.prototype.scrollToEnd = function () {
-    this.log.scrollTop = this.log.scrollHeight;
+  /**
+   * Show the user's latest message and as much of the reply as fits, so a long verdict card is
+   * read from its top (the risk) rather than its end; short replies simply scroll to the end.
+   */
+  Widget.prototype.scrollToAnchor = function () {
+    var log = this.log;
+    var bottom = log.scrollHeight - log.clientHeight;
+    var top = bottom;
+    if (this.anchor && this.anchor.parentNode === log) {
+      top = this.anchor.getBoundingClientRect().top - log.getBoundingClientRect().top +
+        log.scrollTop - 8;
+    }
+    log.scrollTop = Math.max(0, Math.min(bottom, top));
   };
 
-  Widget.prototype.renderItem = function (item, index) {
+  Widget.prototype.renderItem = function (item) {
     var strings = STRINGS[item.lang === "zh" ? "zh" : "en"];
     var wrapper = el("div", "sg-msg sg-" + (item.kind === "user" ? "user" : "bot"));
     wrapper.lang = LANG_TAGS[item.lang] || LANG_TAGS.en;
     if (item.kind === "card") {
-      wrapper.appendChild(this.renderCard(item.custom, item.text || "", strings, index));
+      wrapper.appendChild(this.renderCard(item.custom, item.text || "", strings));
       return wrapper;
     }
     var bubble = el("div", "sg-bubble");
@@ -708,12 +741,13 @@
    * The verdict card: risk in words and colour, each red flag with why, the advice steps with
    * tap-to-call links, and the rest of the bot's text for that message (what real lenders do...).
    */
-  Widget.prototype.renderCard = function (custom, text, strings, index) {
+  Widget.prototype.renderCard = function (custom, text, strings) {
     var data = cardData(custom) || { assessment: null, steps: [] };
     var a = data.assessment;
     var risk = a && strings.risk[a.risk] ? a.risk : null;
     var card = el("section", "sg-card " + (risk ? "sg-risk-" + risk : "sg-advice"));
-    var headingId = "sg-card-" + index;
+    this.cardCount = (this.cardCount || 0) + 1;
+    var headingId = "sg-card-" + this.cardCount;
     card.setAttribute("aria-labelledby", headingId);
     var level = Math.min(config.headingLevel + 1, 6);
     var sub = Math.min(level + 1, 6);

@@ -1,0 +1,104 @@
+"""Slots that follow every user message: the reply language and the story of the offer.
+
+Rasa runs this action (``action_validate_slot_mappings``) after each user message, inside
+``action_extract_slots``. Reads the latest message and the ``language``, ``language_pinned``,
+``offer_story`` and ``risk_level`` slots; returns ``SlotSet`` events only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
+
+from scamcheck.language import detect_language, has_letters
+
+from . import names
+from .conversation import entity_values, is_button_payload, latest_intent, latest_text
+
+# The story is what the checker reads; beyond this it only slows the check down.
+MAX_STORY_CHARS = 6000
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
+
+
+class ActionValidateSlotMappings(ValidationAction):
+    """Fills ``language`` (and ``language_pinned``) and ``offer_story``."""
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Like ``ValidationAction.run``, but keeps the resets of the interview's slots.
+
+        The base class only returns slots without form conditions; clearing the previous
+        offer also has to clear the interview's slots.
+        """
+        extracted = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extracted)
+        validated = await self._extract_validation_events(dispatcher, tracker, domain)
+        names_validated = {event["name"] for event in validated}
+        return validated + [e for e in extracted if e["name"] not in names_validated]
+
+    async def extract_language(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """An explicit request wins and is kept; otherwise the language of this message."""
+        requested = [v for v in entity_values(tracker, names.LANGUAGE_ENTITY)
+                     if v in names.LANGUAGES]
+        if requested:
+            return {names.LANGUAGE: requested[-1], names.LANGUAGE_PINNED: True}
+        if tracker.get_slot(names.LANGUAGE_PINNED):
+            return {}
+        text = latest_text(tracker)
+        if is_button_payload(text) or not has_letters(text):
+            return {}
+        current = tracker.get_slot(names.LANGUAGE) or "en"
+        detected = detect_language(text, default=current)
+        if detected == "en" and current == "zh" and len(_LATIN_WORD.findall(text)) < 2:
+            return {}  # "ok", "QQ", "JD" in a Chinese conversation are not a switch to English
+        return {names.LANGUAGE: detected} if detected != tracker.get_slot(names.LANGUAGE) else {}
+
+    async def extract_offer_story(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Appends the user's words about the offer; a new description after a verdict starts afresh."""
+        text = latest_text(tracker).strip()
+        if not text or is_button_payload(text) or not belongs_to_story(tracker):
+            return {}
+        story = tracker.get_slot(names.OFFER_STORY) or ""
+        if story.endswith(text):  # Rasa runs slot extraction again when a form activates.
+            return {}
+        if new_offer(tracker):
+            return {**fresh_offer_slots(tracker), names.OFFER_STORY: text[:MAX_STORY_CHARS]}
+        if len(story) >= MAX_STORY_CHARS:
+            return {}
+        joined = f"{story}\n{text}" if story else text
+        return {names.OFFER_STORY: joined[:MAX_STORY_CHARS]}
+
+
+def belongs_to_story(tracker: Tracker) -> bool:
+    """Descriptions, facts and corrections belong to the story, and any answer during the interview."""
+    intent = latest_intent(tracker)
+    if intent in names.STORY_INTENTS:
+        return True
+    in_form = (tracker.active_loop or {}).get("name") == names.FORM
+    return in_form and intent not in names.NOT_STORY_INTENTS
+
+
+def new_offer(tracker: Tracker) -> bool:
+    """A fresh description after a finished check is a different offer."""
+    return (
+        latest_intent(tracker) == names.DESCRIBE_OFFER
+        and not (tracker.active_loop or {}).get("name")
+        and tracker.get_slot(names.RISK_LEVEL) is not None
+    )
+
+
+def fresh_offer_slots(tracker: Tracker) -> dict[str, Any]:
+    """Clears the previous offer's slots, except those this very message just filled."""
+    just_set = set(tracker.slots_to_validate())
+    return {slot: None for slot in names.OFFER_SLOTS if slot not in just_set}

@@ -1,0 +1,71 @@
+"""Names shared by the domain, the rules and the actions (see docs/ARCHITECTURE.md)."""
+
+from __future__ import annotations
+
+# Slots
+LANGUAGE = "language"
+LANGUAGE_PINNED = "language_pinned"
+REGION = "region"
+CONTACT_CHANNEL = "contact_channel"
+CLAIMED_IDENTITY = "claimed_identity"
+REQUESTED_ACTIONS = "requested_actions"
+FEE_TYPES = "fee_types"
+MONEY_SENT = "money_sent"
+AMOUNT_SENT = "amount_sent"
+EXTRA_DETAILS = "extra_details"
+OFFER_STORY = "offer_story"
+RISK_LEVEL = "risk_level"
+STAGES = "stages"
+RED_FLAGS = "red_flags"   # ids of the red flags in the latest verdict
+
+# The interview's questions, in the order they are asked.
+FORM = "offer_check_form"
+FORM_SLOTS = (
+    CONTACT_CHANNEL, CLAIMED_IDENTITY, REQUESTED_ACTIONS, MONEY_SENT, AMOUNT_SENT, EXTRA_DETAILS,
+)
+# Everything that describes one offer; cleared when the user starts describing a new one.
+OFFER_SLOTS = (*FORM_SLOTS, FEE_TYPES, OFFER_STORY, RISK_LEVEL, STAGES, RED_FLAGS)
+
+# Slot values
+UNKNOWN = "unknown"       # "I don't know", "skip", "I'd rather not say"
+NONE_GIVEN = "none"       # "nothing else"
+OTHER = "other"           # an answer in the user's own words that matches no known value
+YES, NO = "yes", "no"     # money_sent
+
+# Intents
+DESCRIBE_OFFER = "describe_offer"
+INFORM = "inform"
+CORRECT_ANSWER = "correct_answer"
+DONT_KNOW = "dont_know"
+REQUEST_LANGUAGE = "request_language"
+NLU_FALLBACK = "nlu_fallback"
+# Intents whose text belongs to the story of the offer.
+STORY_INTENTS = frozenset({DESCRIBE_OFFER, INFORM, CORRECT_ANSWER})
+# Intents whose text never does (small talk, questions, commands).
+NOT_STORY_INTENTS = frozenset({
+    "greet", "goodbye", "affirm", "deny", "thanks", "faq", "bot_challenge", "human_handoff",
+    "out_of_scope", "insult", REQUEST_LANGUAGE, "start_over", "stop", DONT_KNOW,
+})
+
+# Entities
+PLATFORM = "platform"
+FEE_TYPE = "fee_type"
+AMOUNT = "amount"
+REQUEST_TYPE = "request_type"
+REGION_ENTITY = "region"
+LANGUAGE_ENTITY = "language"
+
+# Canonical entity values (docs/ARCHITECTURE.md)
+CONTACT_CHANNELS = (
+    "phone_call", "sms", "wechat", "qq", "app", "website", "social_media", "email", "in_person",
+)
+REQUEST_TYPES = (
+    "pay_fee", "transfer_flow", "screen_share", "sms_code", "install_app", "add_contact",
+    "safe_account", "card_details", "cancel_account",
+)
+PLATFORMS = (
+    "jd_finance", "360_iou", "alipay", "jiebei", "huabei", "weilidai", "du_xiaoman", "meituan",
+    "fenqile", "zhaolian", "bank", "other_platform", "regulator", "police",
+)
+REGIONS = ("cn", "us", "uk", "sg", "other")
+LANGUAGES = ("en", "zh")

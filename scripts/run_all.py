@@ -1,0 +1,175 @@
+"""Run the whole assistant (``make run``): action server, Rasa and the web chat; Ctrl-C stops all.
+
+    python scripts/run_all.py            # actions :5055, Rasa :5005, web chat :8080
+    python scripts/run_all.py --shell    # action server + `rasa shell` on the command line
+
+Before starting, the knowledge base is built (``python -m scamcheck.build``) and the model is
+trained if its inputs changed (``scripts/train_if_changed.py``). Server logs go to build/logs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import yaml  # noqa: E402
+
+from scripts.stack import (  # noqa: E402
+    RUN_PORTS,
+    Ports,
+    Stack,
+    StackConfig,
+    StackError,
+    base_env,
+    tail,
+)
+
+WECHAT_ENTRY = "channels.wechat.WeChatInput"
+
+
+def ensure_knowledge_base() -> None:
+    """Build the SQLite knowledge base from knowledge/*.yaml if it changed."""
+    subprocess.run([sys.executable, "-m", "scamcheck.build"], cwd=ROOT, check=True)
+
+
+def ensure_model() -> Path:
+    """Train the model if its inputs changed; return its path."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py")],
+        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
+    )
+    return Path(result.stdout.strip().splitlines()[-1])
+
+
+def wechat_status(credentials: Path, rasa_url: str) -> str:
+    """One line saying whether the WeChat webhook is served (it is when WECHAT_TOKEN is set)."""
+    entries: dict[str, Any] = {}
+    if credentials.exists():
+        entries = yaml.safe_load(credentials.read_text(encoding="utf-8")) or {}
+    if WECHAT_ENTRY not in entries:
+        return f"WeChat: off ({WECHAT_ENTRY} is not in {credentials.name})"
+    try:
+        from channels.wechat_settings import WeChatSettings
+
+        return WeChatSettings.from_sources(entries[WECHAT_ENTRY]).describe(rasa_url)
+    except Exception as error:  # noqa: BLE001 (a status line must never stop the launcher)
+        return f"WeChat: misconfigured ({error})"
+
+
+def banner(stack: Stack) -> str:
+    """What to tell the person who ran `make run`."""
+    urls = stack.urls
+    model = stack.config.model
+    endpoints = ("endpoints.yml" if stack.config.ports.actions == RUN_PORTS.actions
+                 else stack.endpoints_path)
+    try:
+        model = model.relative_to(ROOT)
+    except ValueError:
+        pass
+    return "\n".join([
+        "",
+        "The loan scam assistant is running.",
+        f"  Web chat:      {urls.web}/   <- open this in your browser",
+        f"  Embed example: {urls.web}/embed-example.html",
+        f"  REST channel:  curl -s {urls.rest} -d '{{\"sender\": \"me\", \"message\": \"hello\"}}'",
+        "  Command line:  in another terminal, .venv/bin/rasa shell --model "
+        f"{model} --endpoints {endpoints} --port {stack.config.ports.rasa + 1}",
+        "                 (or stop this and run `make shell`)",
+        f"  {wechat_status(stack.config.credentials, urls.rasa)}",
+        f"  Logs:          {stack.config.log_dir.relative_to(ROOT)}/"
+        "{actions,rasa,webchat}.log",
+        "Press Ctrl-C to stop everything.",
+        "",
+    ])
+
+
+def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(config: StackConfig) -> int:
+    """Start the three servers, report where they are, and wait for Ctrl-C."""
+    stack = Stack(config)
+    try:
+        print("Starting the action server, Rasa and the web chat (loading the model takes a "
+              "little while)…", flush=True)
+        stack.start()
+        print(banner(stack), flush=True)
+        while True:
+            for process in stack.processes:
+                if not process.running():
+                    print(f"The {process.name} server stopped unexpectedly. Last lines of "
+                          f"{process.log_path}:\n{tail(process.log_path)}", file=sys.stderr)
+                    return 1
+            time.sleep(1)
+    except StackError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping…", flush=True)
+        return 0
+    finally:
+        stack.close()
+        print("Stopped.", flush=True)
+
+
+def shell(config: StackConfig) -> int:
+    """Start the action server and run `rasa shell` in this terminal."""
+    config.rasa = False
+    config.web = False
+    stack = Stack(config)
+    try:
+        stack.start()
+        print("Action server ready. Starting `rasa shell` (type /stop to quit)…", flush=True)
+        return subprocess.run(stack.shell_command(), cwd=ROOT, env=base_env()).returncode
+    except StackError as error:
+        print(error, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stack.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse options, prepare the knowledge base and model, then serve or open the shell."""
+    parser = argparse.ArgumentParser(description="Run the loan scam assistant.")
+    parser.add_argument("--shell", action="store_true",
+                        help="talk to the bot on the command line instead of serving it")
+    parser.add_argument("--actions-port", type=int, default=RUN_PORTS.actions)
+    parser.add_argument("--rasa-port", type=int, default=RUN_PORTS.rasa)
+    parser.add_argument("--web-port", type=int, default=RUN_PORTS.web)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="interface the servers bind to (default: this machine only)")
+    parser.add_argument("--public-host", default="localhost",
+                        help="host name browsers use to reach the servers")
+    parser.add_argument("--model", type=Path, help="model to load (default: train if needed)")
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    try:
+        ensure_knowledge_base()
+        model = args.model or ensure_model()
+    except subprocess.CalledProcessError as error:
+        print(f"Preparation failed ({' '.join(map(str, error.cmd))}).", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    config = StackConfig(
+        model=model, ports=Ports(args.actions_port, args.rasa_port, args.web_port),
+        host=args.host, public_host=args.public_host,
+    )
+    return shell(config) if args.shell else serve(config)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+from rasa_sdk.events import SlotSet
+
+from actions.action_validate_slot_mappings import MAX_STORY_CHARS, ActionValidateSlotMappings
+from tests.action_server.conftest import entity, make_tracker
+
+ACTION = ActionValidateSlotMappings()
+
+
+async def extract_language(tracker, dispatcher, domain):
+    return await ACTION.extract_language(dispatcher, tracker, domain)
+
+
+async def extract_story(tracker, dispatcher, domain):
+    return await ACTION.extract_offer_story(dispatcher, tracker, domain)
+
+
+async def test_chinese_message_switches_the_reply_language_to_chinese(dispatcher, domain):
+    tracker = make_tracker("京东金融客服说我的贷款被冻结了", slots={"language": "en"})
+    assert await extract_language(tracker, dispatcher, domain) == {"language": "zh"}
+
+
+async def test_mixed_message_counts_as_chinese(dispatcher, domain):
+    tracker = make_tracker("JD金融客服说我的loan被冻结了")
+    assert await extract_language(tracker, dispatcher, domain) == {"language": "zh"}
+
+
+async def test_english_message_after_chinese_switches_back(dispatcher, domain):
+    tracker = make_tracker("they said my card number was wrong", slots={"language": "zh"})
+    assert await extract_language(tracker, dispatcher, domain) == {"language": "en"}
+
+
+async def test_a_single_latin_word_in_a_chinese_conversation_keeps_chinese(dispatcher, domain):
+    for text in ("ok", "QQ", "JD"):
+        tracker = make_tracker(text, slots={"language": "zh"})
+        assert await extract_language(tracker, dispatcher, domain) == {}, text
+
+
+async def test_emoji_and_buttons_keep_the_current_language(dispatcher, domain):
+    for text in ("👍👍", "12345", '/inform{"contact_channel": "sms"}'):
+        tracker = make_tracker(text, slots={"language": "zh"})
+        assert await extract_language(tracker, dispatcher, domain) == {}
+
+
+async def test_explicit_request_sets_and_pins_the_language(dispatcher, domain):
+    tracker = make_tracker(
+        "English please", intent="request_language", entities=[entity("language", "en")],
+        slots={"language": "zh"},
+    )
+    assert await extract_language(tracker, dispatcher, domain) == {
+        "language": "en", "language_pinned": True,
+    }
+
+
+async def test_pinned_language_is_kept_when_the_user_writes_the_other_one(dispatcher, domain):
+    tracker = make_tracker("我还想问一下", slots={"language": "en", "language_pinned": True})
+    assert await extract_language(tracker, dispatcher, domain) == {}
+
+
+async def test_description_starts_the_story(dispatcher, domain):
+    tracker = make_tracker("They called about a loan", intent="describe_offer")
+    assert await extract_story(tracker, dispatcher, domain) == {
+        "offer_story": "They called about a loan",
+    }
+
+
+async def test_answers_during_the_interview_are_appended(dispatcher, domain):
+    tracker = make_tracker(
+        "a man called Mr Li", intent="nlu_fallback", active_loop="offer_check_form",
+        slots={"offer_story": "They called about a loan"},
+    )
+    assert await extract_story(tracker, dispatcher, domain) == {
+        "offer_story": "They called about a loan\na man called Mr Li",
+    }
+
+
+async def test_questions_small_talk_and_buttons_stay_out_of_the_story(dispatcher, domain):
+    cases = [
+        ("can a lender charge a fee first?", "faq"),
+        ("are you a bot", "bot_challenge"),
+        ('/inform{"contact_channel": "sms"}', "inform"),
+        ("I don't know", "dont_know"),
+    ]
+    for text, intent in cases:
+        tracker = make_tracker(
+            text, intent=intent, active_loop="offer_check_form", slots={"offer_story": "x"}
+        )
+        assert await extract_story(tracker, dispatcher, domain) == {}, text
+
+
+async def test_the_same_message_is_not_appended_twice(dispatcher, domain):
+    # Rasa runs slot extraction again when the form activates on this message.
+    tracker = make_tracker("they want a fee", intent="describe_offer",
+                           slots={"offer_story": "they want a fee"})
+    assert await extract_story(tracker, dispatcher, domain) == {}
+
+
+async def test_the_story_stops_growing_at_its_limit(dispatcher, domain):
+    long_story = "x" * MAX_STORY_CHARS
+    tracker = make_tracker("more", intent="inform", slots={"offer_story": long_story})
+    assert await extract_story(tracker, dispatcher, domain) == {}
+    huge = make_tracker("y" * 10_000, intent="describe_offer")
+    assert len((await extract_story(huge, dispatcher, domain))["offer_story"]) == MAX_STORY_CHARS
+
+
+async def test_new_description_after_a_verdict_clears_the_previous_offer(dispatcher, domain):
+    tracker = make_tracker(
+        "another guy on QQ wants a deposit", intent="describe_offer",
+        slots={"offer_story": "old story", "risk_level": "high", "claimed_identity": "jd_finance",
+               "money_sent": "yes", "stages": ["paid"]},
+        new_slots={"contact_channel": "qq"},
+    )
+    events = await ACTION.run(dispatcher, tracker, domain)
+    values = {e["name"]: e["value"] for e in events}
+    assert values["offer_story"] == "another guy on QQ wants a deposit"
+    assert values["claimed_identity"] is None
+    assert values["money_sent"] is None
+    assert values["risk_level"] is None
+    assert values["stages"] is None
+    assert "contact_channel" not in values  # filled by this very message: kept
+
+
+async def test_run_returns_language_and_story_events(dispatcher, domain):
+    tracker = make_tracker("有人让我先交保证金", intent="describe_offer")
+    events = await ACTION.run(dispatcher, tracker, domain)
+    assert SlotSet("language", "zh") in events
+    assert SlotSet("offer_story", "有人让我先交保证金") in events
+    assert dispatcher.messages == []

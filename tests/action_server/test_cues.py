@@ -1,0 +1,66 @@
+import pytest
+
+from actions.cues import amount_in, amount_value, corrected_value, money_sent_cue
+from tests.action_server.conftest import entity
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I already paid 2000 yuan as a deposit", "yes"),
+        ("we transferred them the unfreezing fee yesterday", "yes"),
+        ("I've sent them 500 dollars", "yes"),
+        ("actually I did pay them 500", "yes"),
+        ("I haven't paid anything yet", "no"),
+        ("they want 3000 but I didn't send it", "no"),
+        ("not paid yet, should I?", "no"),
+        ("我已经转了5000块", "yes"),
+        ("交了2000保证金", "yes"),
+        ("还没转钱", "no"),
+        ("我没有付款", "no"),
+        ("they asked me to pay a 2000 fee", None),
+        ("他们让我交解冻费", None),
+        ("/affirm", None),
+        ("", None),
+    ],
+)
+def test_money_sent_cue_reads_clear_statements_only(text, expected):
+    assert money_sent_cue(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I paid 2,000 yuan", "2,000 yuan"),
+        ("转了3万", "3万"),
+        ("about $500", "$500"),
+        ("on the 12 of May", None),
+        ("no idea", None),
+    ],
+)
+def test_amount_in_finds_the_amount_as_written(text, expected):
+    assert amount_in(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("2,000 yuan", 2000.0), ("3万", 30000.0), ("5k", 5000.0), ("1.5千", 1500.0), ("a lot", None)],
+)
+def test_amount_value_understands_chinese_and_k_multipliers(written, value):
+    assert amount_value(written) == value
+
+
+def test_corrected_value_skips_the_negated_value_after_it():
+    text = "actually it was 360 IOU, not JD"
+    found = [entity("platform", "360_iou", 16, 23), entity("platform", "jd_finance", 29, 31)]
+    assert corrected_value(text, found) == "360_iou"
+
+
+def test_corrected_value_skips_the_negated_value_before_it():
+    text = "不是京东，是360借条"
+    found = [entity("platform", "jd_finance", 2, 4), entity("platform", "360_iou", 6, 11)]
+    assert corrected_value(text, found) == "360_iou"
+
+
+def test_corrected_value_is_none_without_entities():
+    assert corrected_value("actually no", []) is None
