@@ -28,7 +28,7 @@ install: $(STAMP)  ## create .venv and install pinned dependencies (and the scam
 system-deps:  ## Debian packages for browser tests (chromium), installed once
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian chromium for browser tests"; \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) >/dev/null; }
 
 kb: $(STAMP)  ## build the SQLite knowledge base from knowledge/*.yaml (only when it changed)
 	$(BIN)/python -m scamcheck.build
@@ -40,7 +40,7 @@ validate: $(STAMP)  ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 lint: $(STAMP)  ## ruff
-	$(BIN)/ruff check scamcheck actions channels scripts tests
+	$(BIN)/ruff check scamcheck actions channels nlu_components webchat scripts tests
 
 # --- tests ---------------------------------------------------------------------------
 unit: kb  ## pytest (unit, action, channel, knowledge-base, CLI tests)
