@@ -166,10 +166,16 @@ class ConceptMatcher:
                     if any(_gap(anchor, u) <= window for u in unless):
                         continue
                     ordered = sorted(chosen, key=lambda h: h.start)
-                    return list(dict.fromkeys(h.text.strip() for h in ordered))
+                    return _distinct(h.text.strip() for h in ordered)
         return None
 
 
 def _gap(a: Hit, b: Hit) -> int:
     """Characters between two hits (0 when they overlap)."""
     return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def _distinct(words) -> list[str]:  # noqa: ANN001 - any iterable of str
+    """Evidence without repeats or words already inside a longer piece ("unfreezing fee")."""
+    unique = list(dict.fromkeys(words))
+    return [w for w in unique if not any(w != o and w.lower() in o.lower() for o in unique)]
