@@ -29,6 +29,32 @@ _LATIN_WORD = re.compile(r"[A-Za-z]+")
 class ActionValidateSlotMappings(ValidationAction):
     """Fills ``language`` (and ``language_pinned``) and ``offer_story``."""
 
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        """The slots this action fills, without reading the domain.
+
+        Rasa then need not send the whole domain with every message (``enable_selective_domain``
+        in endpoints.yml), which saves serialising the FAQ answers on every turn.
+        """
+        return [names.LANGUAGE, names.LANGUAGE_PINNED, names.OFFER_STORY]
+
+    def validate_language(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Only "en" and "zh" are reply languages."""
+        return {names.LANGUAGE: value if value in names.LANGUAGES else None}
+
+    def validate_language_pinned(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Pinned or not."""
+        return {names.LANGUAGE_PINNED: bool(value) if value is not None else None}
+
+    def validate_offer_story(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The story as extracted."""
+        return {names.OFFER_STORY: value}
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:

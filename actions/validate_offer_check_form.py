@@ -55,6 +55,14 @@ class ValidateOfferCheckForm(FormValidationAction):
         """Name the form looks for: ``validate_offer_check_form``."""
         return "validate_offer_check_form"
 
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        """The form's questions (names.FORM_SLOTS, checked against the domain by a test).
+
+        Not read from the domain, so Rasa need not send the domain with every call
+        (``enable_selective_domain`` in endpoints.yml).
+        """
+        return list(names.FORM_SLOTS)
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
