@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help install system-deps kb train validate lint unit test-stories nlu-gate browser-tests \
-        test run shell actions bench clean
+        test run shell actions bench bench-conversation clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ shell: train  ## talk to the bot on the command line (starts the action server t
 
 bench: kb  ## checker benchmark on ../shared/reference/real_texts_dev.jsonl
 	$(BIN)/python scripts/bench_checker.py
+
+bench-conversation: $(STAMP)  ## 20 x 10 REST conversations against a running `make run`
+	$(BIN)/python scripts/bench_conversation.py --url http://localhost:5005
 
 clean:  ## remove built artefacts (keeps .venv)
 	rm -rf build models results .rasa test-artifacts

@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from scamcheck import check, get_checker
+from scamcheck import check
 
 from . import names
 from .conversation import (
@@ -54,7 +54,7 @@ class ActionCheckOffer(Action):
         slots.update(corrections)
         facts = facts_from_slots(slots)
         assessment = check(slots.get(names.OFFER_STORY) or "", facts, lang)
-        stages = get_checker().stages(assessment.red_flags, facts)
+        stages = assessment.stages
         flag_ids = [flag.id for flag in assessment.red_flags]
         if same_verdict(tracker, assessment.risk.value, flag_ids):
             text = say("verdict_unchanged", lang, headline=headline(assessment, lang))

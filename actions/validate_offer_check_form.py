@@ -70,13 +70,19 @@ class ValidateOfferCheckForm(FormValidationAction):
         # Rasa calls this action once while activating the form, before any question was asked.
         starting = tracker.get_slot(REQUESTED_SLOT) is None
         events = await super().run(dispatcher, tracker, domain)
-        asks_something = any(
-            e.get("name") == REQUESTED_SLOT and e.get("value") for e in events
-        )
-        if starting and asks_something:
+        if starting and await self._questions_left(dispatcher, tracker, domain):
             dispatcher.utter_message(text=say("check_intro", language(tracker)))
             dispatcher.messages.insert(0, dispatcher.messages.pop())
         return events
+
+    async def _questions_left(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> bool:
+        """Whether a question is still open (``tracker`` already holds the validated values)."""
+        required = await self.required_slots(
+            self.domain_slots(domain), dispatcher, tracker, domain
+        )
+        return any(tracker.get_slot(slot) is None for slot in required)
 
     async def required_slots(
         self,

@@ -51,7 +51,7 @@ class Checker:
         stages = self.stages(red_flags, facts)
         region = (facts.region if facts and facts.region else "cn")
         advice = [s.id for s in self.advice_book.steps(stages, region, lang)]
-        return Assessment(risk, score, lang, red_flags, patterns, advice, truncated)
+        return Assessment(risk, score, lang, red_flags, patterns, advice, truncated, stages)
 
     def stages(self, red_flags: list[FlagHit], facts: Facts | None) -> list[str]:
         """The victim's stage(s): what has already happened, most urgent first."""

@@ -70,6 +70,7 @@ class Assessment:
     patterns: list[PatternHit]
     advice: list[str]
     truncated: bool = False
+    stages: list[str] = field(default_factory=lambda: ["not_paid"])
 
     def to_dict(self) -> dict:
         """The JSON contract shared by the CLI, the chatbot and the web widget."""

@@ -1,12 +1,14 @@
 """Real servers: a conversation over the REST channel, and the action server going down.
 
 Marked `servers` (run by `make browser-tests`); needs the trained model that
-`scripts/train_if_changed.py --print-path` names. Uses ports next to the test ports
+`scripts/train_if_changed.py --print-path` names (REST_TEST_MODEL overrides). Uses ports next to
+the test ports
 (actions 15056, Rasa 15006) so it can run while the browser tests hold 15055/15005.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -24,6 +26,8 @@ APOLOGY_EN = "Sorry, part of me isn't working right now"
 
 
 def model_path() -> Path:
+    if os.environ.get("REST_TEST_MODEL"):
+        return Path(os.environ["REST_TEST_MODEL"])
     out = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
         capture_output=True, text=True, check=True, cwd=ROOT,

@@ -40,6 +40,32 @@ async def test_first_message_facts_are_not_asked_again_and_the_interview_is_intr
     assert texts(dispatcher) == [INTRO_EN]
 
 
+async def test_introduction_also_when_only_the_last_question_is_left(dispatcher, domain):
+    tracker = make_tracker(
+        "JD Finance called, I must pay an unfreezing fee, I already paid 2000 yuan",
+        intent="describe_offer",
+        entities=[entity("platform", "jd_finance", 0, 10), entity("contact_channel", "phone_call", 11, 17),
+                  entity("fee_type", "unfreezing_fee", 33, 47), entity("amount", "2000 yuan", 64)],
+        new_slots={"claimed_identity": "jd_finance", "contact_channel": "phone_call",
+                   "fee_types": ["unfreezing_fee"]},
+    )
+    events = await FORM.run(dispatcher, tracker, domain)
+    assert SlotSet("money_sent", "yes") in events
+    assert SlotSet("amount_sent", "2000 yuan") in events
+    assert texts(dispatcher) == [INTRO_EN]
+
+
+async def test_no_introduction_when_the_first_message_answers_everything(dispatcher, domain):
+    tracker = make_tracker(
+        "no", intent="deny",
+        slots={"contact_channel": "sms", "claimed_identity": "bank", "requested_actions": ["sms_code"],
+               "money_sent": "no"},
+        new_slots={"extra_details": "none"},
+    )
+    await FORM.run(dispatcher, tracker, domain)
+    assert dispatcher.messages == []
+
+
 async def test_no_introduction_once_the_interview_is_running(dispatcher, domain):
     tracker = make_tracker(
         "a phone call", entities=[entity("contact_channel", "phone_call", 2, 12)],
