@@ -83,7 +83,7 @@ def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, timeout: 
 def trained_model() -> Path:
     path = model_path()
     if not path.exists():
-        pytest.skip(f"no trained model at {path.relative_to(ROOT)}: run `make train` first")
+        pytest.fail(f"no trained model at {path.relative_to(ROOT)}: run `make train` first")
     return path
 
 
