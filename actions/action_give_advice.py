@@ -2,8 +2,10 @@
 
 Reads ``stages`` (set by ``action_check_offer``; "not_paid" when there was no check), ``region``
 (mainland China when unknown) and ``language``; when a re-check leaves the stages as they were,
-it only says that the steps above still apply. Every step and phone number comes from
-``scamcheck.advice.advice_steps`` (the sourced knowledge base). Sends one message; no events.
+it only says that the steps above still apply. Every advice message carries
+``custom = {"advice": {"stages": [...], "steps": [step ids]}}`` for clients and tests. Every
+step and phone number comes from ``scamcheck.advice.advice_steps`` (the sourced knowledge
+base). Sends one message; no events.
 """
 
 from __future__ import annotations
@@ -34,10 +36,11 @@ class ActionGiveAdvice(Action):
         lang = language(tracker)
         stages = [s for s in (tracker.get_slot(names.STAGES) or []) if s in STAGES] or ["not_paid"]
         region = tracker.get_slot(names.REGION)
-        if not entity_values(tracker, names.REGION_ENTITY) and already_advised(tracker, stages):
-            dispatcher.utter_message(text=say("advice_unchanged", lang))
-            return []
         steps = advice_steps(stages, region or "cn", lang)
+        if not entity_values(tracker, names.REGION_ENTITY) and already_advised(tracker, stages):
+            advice = {"stages": stages, "steps": [step.id for step in steps]}
+            dispatcher.utter_message(text=say("advice_unchanged", lang), json_message={"advice": advice})
+            return []
         lines = [say(f"advice_heading_{stages[0]}", lang)]
         lines += [
             say("step_line", lang, number=number, text=step.text)
@@ -48,7 +51,8 @@ class ActionGiveAdvice(Action):
             blocks.insert(0, say("region_noted", lang))
         elif region is None:
             blocks.append(say("region_hint", lang))
-        dispatcher.utter_message(text="\n\n".join(blocks))
+        advice = {"stages": stages, "steps": [step.id for step in steps]}
+        dispatcher.utter_message(text="\n\n".join(blocks), json_message={"advice": advice})
         return []
 
 

@@ -23,7 +23,7 @@ class ActionHandoff(Action):
     """Lists real people the user can reach, police first when money was sent."""
 
     def name(self) -> str:
-        """Action name used in rules."""
+        """Run for "I want to talk to a person"."""
         return "action_handoff"
 
     async def run(
@@ -31,21 +31,27 @@ class ActionHandoff(Action):
     ) -> list[EventType]:
         """Utters the channels for the user's region; returns no events."""
         lang = language(tracker)
-        channels = hotlines(tracker.get_slot(names.REGION) or "cn", lang)
-        lines = [
-            say("handoff_line", lang, name=c["name"], contact=_contact(c)) if _contact(c)
-            else say("handoff_line_name_only", lang, name=c["name"])
-            for c in channels
-        ]
-        blocks = []
-        if "paid" in (tracker.get_slot(names.STAGES) or []):
-            blocks.append(say("handoff_police_first", lang))
-        if lines:
-            blocks.append("\n".join([say("handoff_intro", lang), *lines]))
-        else:
-            blocks.append(say("handoff_local_police", lang))
-        dispatcher.utter_message(text="\n\n".join(blocks))
+        text = handoff_text(tracker.get_slot(names.REGION), tracker.get_slot(names.STAGES), lang)
+        dispatcher.utter_message(text=text)
         return []
+
+
+def handoff_text(region: str | None, stages: list[str] | None, lang: str) -> str:
+    """The police first when money was sent, then the sourced hotlines for the region."""
+    channels = hotlines(region or "cn", lang)
+    lines = [
+        say("handoff_line", lang, name=c["name"], contact=_contact(c)) if _contact(c)
+        else say("handoff_line_name_only", lang, name=c["name"])
+        for c in channels
+    ]
+    blocks = []
+    if "paid" in (stages or []):
+        blocks.append(say("handoff_police_first", lang))
+    if lines:
+        blocks.append("\n".join([say("handoff_intro", lang), *lines]))
+    else:
+        blocks.append(say("handoff_local_police", lang))
+    return "\n\n".join(blocks)
 
 
 def _contact(channel: dict) -> str:

@@ -18,8 +18,9 @@ from rasa_sdk.types import DomainDict
 
 from scamcheck.language import detect_language, has_letters
 
-from . import names
+from . import interview, names
 from .conversation import entity_values, is_button_payload, latest_intent, latest_text
+from .questions import turn_from
 
 # The story is what the checker reads; beyond this it only slows the check down.
 MAX_STORY_CHARS = 6000
@@ -91,15 +92,15 @@ class ActionValidateSlotMappings(ValidationAction):
     async def extract_offer_story(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """Appends the user's words about the offer; a new description after a verdict starts afresh."""
+        """Appends the user's words to the case's story; "check another offer" starts a new case."""
         text = latest_text(tracker).strip()
-        if not text or is_button_payload(text) or not belongs_to_story(tracker):
+        if new_offer(tracker):
+            return fresh_offer_slots(tracker)
+        if not text or not belongs_to_story(tracker):
             return {}
         story = tracker.get_slot(names.OFFER_STORY) or ""
         if story.endswith(text):  # Rasa runs slot extraction again when a form activates.
             return {}
-        if new_offer(tracker):
-            return {**fresh_offer_slots(tracker), names.OFFER_STORY: text[:MAX_STORY_CHARS]}
         if len(story) >= MAX_STORY_CHARS:
             return {}
         joined = f"{story}\n{text}" if story else text
@@ -107,24 +108,25 @@ class ActionValidateSlotMappings(ValidationAction):
 
 
 def belongs_to_story(tracker: Tracker) -> bool:
-    """Descriptions, facts and corrections belong to the story, and any answer during the interview."""
-    intent = latest_intent(tracker)
-    if intent in names.STORY_INTENTS:
-        return True
-    in_form = (tracker.active_loop or {}).get("name") == names.FORM
-    return in_form and intent not in names.NOT_STORY_INTENTS
+    """Every turn of an open case belongs to its story, except replies, commands and questions."""
+    case_open = bool(
+        (tracker.active_loop or {}).get("name") == names.FORM
+        or tracker.get_slot(names.RISK_LEVEL) is not None
+        or tracker.get_slot(names.OFFER_STORY)
+    )
+    return interview.belongs_to_story(turn_from(tracker, asked=None), case_open)
 
 
 def new_offer(tracker: Tracker) -> bool:
-    """A fresh description after a finished check is a different offer."""
+    """"Check another offer" (the button) after a verdict starts a new case."""
     return (
         latest_intent(tracker) == names.DESCRIBE_OFFER
-        and not (tracker.active_loop or {}).get("name")
+        and is_button_payload(latest_text(tracker))
         and tracker.get_slot(names.RISK_LEVEL) is not None
     )
 
 
 def fresh_offer_slots(tracker: Tracker) -> dict[str, Any]:
-    """Clears the previous offer's slots, except those this very message just filled."""
+    """Clears the previous case's slots, except those this very message just filled."""
     just_set = set(tracker.slots_to_validate())
     return {slot: None for slot in names.OFFER_SLOTS if slot not in just_set}

@@ -10,26 +10,114 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_MONEY_EN = r"(money|cash|yuan|rmb|cny|dollars?|pounds?|usd|gbp|sgd|fee|deposit|payment|them|\d)"
-_PAID_EN = re.compile(
-    r"\b(i|we|i've|we've|i have|we have|i had|already)\s+(already\s+|just\s+)?"
-    r"(paid|sent|transferred|wired|gave)\b[^.!?\n]{0,40}?" + _MONEY_EN
-    + r"|\b(i|we)\s+did\s+(pay|send|transfer|wire)\b",
+# Payment verbs in the past tense ("paid", "sent", "transferred" ...), and the words that make a
+# sentence about a payment the user made rather than one they were asked to make.
+_PAID_VERB_EN = re.compile(
+    r"\b(paid|payed|sent|transferred|transfered|wired|deposited|gave|scanned|topped up|lost|"
+    r"bought|made (?:a |the |\w+ )?payments?|did (?:pay|send|transfer|wire)|did (?:it|that|so)|"
+    r"done (?:it|that))\b",
     re.IGNORECASE,
 )
+_PAY_COUNT_EN = re.compile(
+    r"\b(once|twice|thrice|\w+ times|again|already|so far|in total|altogether|\d+x)\b"
+    r"|\b(first|second|third|fourth|fifth|\d+(?:st|nd|rd|th))\s+(?:payment|fee|transfer|time)",
+    re.IGNORECASE,
+)
+_MONEY_WORD_EN = re.compile(
+    r"\b(money|cash|yuan|rmb|cny|dollars?|pounds?|usd|gbp|sgd|fees?|deposits?|payments?|"
+    r"gift ?cards?|codes?|them|him|her|it|\d[\d,.]*k?)\b|[¥$£￥]\s?\d",
+    re.IGNORECASE,
+)
+_NEGATION_EN = re.compile(
+    r"\b(not|never|no|nothing|haven'?t|hasn'?t|hadn'?t|didn'?t|don'?t|won'?t|wouldn'?t|"
+    r"refused|instead of)\b(?:\s+[\w']+){0,2}\s*$",
+    re.IGNORECASE,
+)
+# "I didn't send it", "haven't paid yet", "not transferred": a negated payment, any tense.
 _NOT_PAID_EN = re.compile(
-    r"\b(haven'?t|have not|hasn'?t|didn'?t|did not|not yet|never|won'?t|will not)\s+"
-    r"(yet\s+)?(paid|sent|transferred|wired|pay|send|transfer)\b"
-    r"|\b(nothing|no money)\s+(paid|sent|transferred)\b"
-    r"|\bnot\s+(paid|sent|transferred)\b",
+    r"\b(haven'?t|have not|hasn'?t|didn'?t|did not|not yet|never|won'?t|will not|not)\s+"
+    r"(?:yet\s+|even\s+|actually\s+)?(paid|sent|transferred|wired|pay|send|transfer|wire)\b"
+    r"|\b(nothing|no money)\s+(?:was\s+|has been\s+)?(paid|sent|transferred)\b",
     re.IGNORECASE,
 )
-_PAID_ZH = re.compile(
-    r"(已经|已|我)(给他们|给对方|给他)?(转|付|交|汇|打)(了|过|账了|款了)"
-    r"|(转|付|交|汇|打)(了|过)\s*[\d一二两三四五六七八九十百千万]"
-    r"|被骗了?\s*[\d一二两三四五六七八九十百千万]"
+_OTHER_SUBJECT_EN = re.compile(
+    r"\b(they|he|she|it|who|which|that|someone|somebody|the caller|the app|they've|he's|she's)\s+"
+    r"(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_REQUEST_BEFORE_EN = re.compile(
+    r"\b(asked|asking|asks|told|tell|wants?|wanted|need|needs|must|should|to be|going to|will|"
+    r"would|have to|has to|if i|unless)\b[^.!?]{0,20}$",
+    re.IGNORECASE,
+)
+_PAID_VERB_ZH = re.compile(
+    r"(转|付|交|汇|打|充|扫码|扫|存|给)(了|过|完|进去|出去)|被骗(了)?|(转|付|交|汇)(钱|款|账)了"
+    r"|(第[二三四五六七八九十几]|[两二三四五六七八九十几]+)次(转|付|交|汇|充|扫)|又(转|付|交|汇|充)"
 )
 _NOT_PAID_ZH = re.compile(r"(还没|没有|没|未|还未)(有)?(转|付|交|汇|打)(钱|款|账|过)?")
+_NEGATION_ZH = re.compile(r"(还没|没有|没|未|还未|不会|不要|别|不)[^，。！？,.!?]{0,2}$")
+_REQUEST_ZH = re.compile(r"(让|要|叫|要求|逼|催|需要|得|必须|说要|如果|才能|就要)[我]?[^，。！？,.!?]{0,3}$")
+_CLAUSES = re.compile(r"[^.!?;\n。！？；]+")
+
+
+def _english_payment(sentence: str, answering_money: bool) -> str | None:
+    if _NOT_PAID_EN.search(sentence):
+        return "no"
+    for match in _PAID_VERB_EN.finditer(sentence):
+        before = sentence[: match.start()]
+        after = sentence[match.end(): match.end() + 40]
+        if _NEGATION_EN.search(before):
+            return "no"
+        if _REQUEST_BEFORE_EN.search(before) or _OTHER_SUBJECT_EN.search(before):
+            continue
+        verb = match.group(1).lower()
+        vague = verb.startswith(("did", "done", "gave", "lost", "bought", "scanned"))
+        counted = _PAY_COUNT_EN.search(sentence) is not None
+        money = _MONEY_WORD_EN.search(after) is not None or _MONEY_WORD_EN.search(before[-25:])
+        if vague and not (counted or answering_money or (verb != "did" and money)):
+            continue
+        if money or counted or answering_money:
+            return "yes"
+    if answering_money and _PAY_COUNT_EN.search(sentence):
+        return "yes"  # "yes twice", "3 times so far" to "have you sent money?"
+    return None
+
+
+def _chinese_payment(clause: str, answering_money: bool) -> str | None:
+    if _NOT_PAID_ZH.search(clause):
+        return "no"
+    for match in _PAID_VERB_ZH.finditer(clause):
+        before = clause[: match.start()]
+        if _NEGATION_ZH.search(before):
+            return "no"
+        if _REQUEST_ZH.search(before):
+            continue
+        return "yes"
+    if answering_money and re.search(r"[一两二三四五六七八九十几\d]+(次|回|笔)", clause):
+        return "yes"  # "三次了" to "你转过钱吗？"
+    return None
+
+
+def money_sent_cue(text: str, answering_money: bool = False) -> str | None:
+    """``"yes"`` or ``"no"`` when the user says whether they already sent money, else None.
+
+    Read clause by clause: a past-tense payment verb whose subject is the user (or left out, as
+    in "paid twice already" or "前后转了三次"), not negated within its clause ("I haven't paid",
+    "还没转"), and not a request ("they want me to pay", "让我转"). "I did it three times" counts
+    when it answers "have you sent money?" (``answering_money``) or gives a count. The last
+    clause that says something wins: "I said no at first but then I paid" is yes.
+    """
+    if not text or text.lstrip().startswith("/"):
+        return None
+    found: str | None = None
+    for clause in _CLAUSES.findall(text):
+        if re.search(r"[\u4e00-\u9fff]", clause):
+            cue = _chinese_payment(clause, answering_money) or _english_payment(clause, answering_money)
+        else:
+            cue = _english_payment(clause, answering_money)
+        found = cue or found
+    return found
+
 
 _AMOUNT = re.compile(
     r"(?:[¥$£￥]|rmb|cny|usd|sgd|gbp)?\s?\d[\d,]*(?:\.\d+)?\s?"
@@ -40,17 +128,6 @@ _NEGATION_BEFORE = re.compile(
     r"(\bnot|n't|\bnever|\binstead of|\brather than|不是|并非|而非|没|而不是)\W{0,3}$",
     re.IGNORECASE,
 )
-
-
-def money_sent_cue(text: str) -> str | None:
-    """``"yes"`` or ``"no"`` when the text clearly says whether money was sent, else None."""
-    if not text or text.startswith("/"):
-        return None
-    if _NOT_PAID_EN.search(text) or _NOT_PAID_ZH.search(text):
-        return "no"
-    if _PAID_EN.search(text) or _PAID_ZH.search(text):
-        return "yes"
-    return None
 
 
 def amount_in(text: str) -> str | None:

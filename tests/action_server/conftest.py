@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 ALL_SLOTS = (
     "language", "language_pinned", "region", "contact_channel", "claimed_identity",
     "requested_actions", "fee_types", "money_sent", "amount_sent", "extra_details",
-    "offer_story", "risk_level", "stages", "red_flags", "requested_slot",
+    "offer_story", "risk_level", "stages", "red_flags", "requested_slot", "interview_asks",
+    "pending_confirmation",
 )
 FORM_SLOTS = [
     "contact_channel", "claimed_identity", "requested_actions", "money_sent", "amount_sent",

@@ -81,9 +81,7 @@ async def test_correction_after_the_verdict_updates_slots_and_checks_again(dispa
         SlotSet("amount_sent", "500"),
     ]
     assert events[3].get("name") == "risk_level"
-    assert dispatcher.messages[0]["text"] == (
-        "Thanks, I've updated that. Here is the check again with what you told me."
-    )
+    assert dispatcher.messages[0]["text"].startswith("Updated with what you just told me:\n\n⚠️ High risk")
     assert "paid" in events[4]["value"]
 
 

@@ -102,21 +102,39 @@ async def test_the_story_stops_growing_at_its_limit(dispatcher, domain):
     assert len((await extract_story(huge, dispatcher, domain))["offer_story"]) == MAX_STORY_CHARS
 
 
-async def test_new_description_after_a_verdict_clears_the_previous_offer(dispatcher, domain):
+async def test_a_new_fact_after_the_verdict_joins_the_same_case(dispatcher, domain):
+    tracker = make_tracker("I paid them yesterday", intent="describe_offer",
+                           slots={"offer_story": "old story", "risk_level": "high"})
+    values = {e["name"]: e["value"] for e in await ACTION.run(dispatcher, tracker, domain)}
+    assert values["offer_story"] == "old story\nI paid them yesterday"
+    assert "risk_level" not in values
+
+
+async def test_check_another_offer_button_after_a_verdict_starts_a_new_case(dispatcher, domain):
     tracker = make_tracker(
-        "another guy on QQ wants a deposit", intent="describe_offer",
+        "/describe_offer", intent="describe_offer",
         slots={"offer_story": "old story", "risk_level": "high", "claimed_identity": "jd_finance",
-               "money_sent": "yes", "stages": ["paid"]},
-        new_slots={"contact_channel": "qq"},
+               "money_sent": "yes", "stages": ["paid"], "interview_asks": {"money_sent": 1}},
     )
-    events = await ACTION.run(dispatcher, tracker, domain)
-    values = {e["name"]: e["value"] for e in events}
-    assert values["offer_story"] == "another guy on QQ wants a deposit"
-    assert values["claimed_identity"] is None
-    assert values["money_sent"] is None
-    assert values["risk_level"] is None
-    assert values["stages"] is None
-    assert "contact_channel" not in values  # filled by this very message: kept
+    values = {e["name"]: e["value"] for e in await ACTION.run(dispatcher, tracker, domain)}
+    for slot in ("offer_story", "claimed_identity", "money_sent", "risk_level", "stages",
+                 "interview_asks"):
+        assert values[slot] is None
+
+
+async def test_generic_replies_and_pure_questions_stay_out_of_the_story(dispatcher, domain):
+    for text, intent in (("no", "deny"), ("what is an unfreezing fee?", "faq"), ("嗯", "affirm")):
+        tracker = make_tracker(text, intent=intent, slots={"offer_story": "story", "risk_level": "low"})
+        values = {e["name"]: e["value"] for e in await ACTION.run(dispatcher, tracker, domain)}
+        assert "offer_story" not in values, text
+
+
+async def test_a_denial_with_facts_joins_the_story(dispatcher, domain):
+    text = "no, she never asked me for money or for any code"
+    tracker = make_tracker(text, intent="deny", slots={"offer_story": "a friend lent me money"},
+                           active_loop="offer_check_form")
+    values = {e["name"]: e["value"] for e in await ACTION.run(dispatcher, tracker, domain)}
+    assert values["offer_story"].endswith(text)
 
 
 async def test_run_returns_language_and_story_events(dispatcher, domain):

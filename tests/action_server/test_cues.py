@@ -22,10 +22,29 @@ from tests.action_server.conftest import entity
         ("他们让我交解冻费", None),
         ("/affirm", None),
         ("", None),
+        ("I've paid twice already and now he wants a third fee, for insurance", "yes"),
+        ("前后转了三次，一共两万多", "yes"),
+        ("she never asked me for money and I never sent any", "no"),
+        ("paid by scanning their QR codes, 4 times", "yes"),
+        ("I said no at first but then I paid them 800", "yes"),
+        ("he told me to send the deposit before 6pm", None),
+        ("they sent me a link to download the app", None),
+        ("要是不交就冻结", None),
+        ("他要我再转一笔", None),
+        ("第二次转了3000", "yes"),
     ],
 )
 def test_money_sent_cue_reads_clear_statements_only(text, expected):
     assert money_sent_cue(text) == expected
+
+
+@pytest.mark.parametrize("text", ["I already did it three times", "did it yesterday", "yes twice"])
+def test_a_vague_payment_counts_when_it_answers_the_money_question(text):
+    assert money_sent_cue(text, answering_money=True) == "yes"
+
+
+def test_a_vague_did_it_without_context_is_not_a_payment():
+    assert money_sent_cue("I did it because he said so") is None
 
 
 @pytest.mark.parametrize(
