@@ -17,6 +17,8 @@ OFFER_STORY = "offer_story"
 RISK_LEVEL = "risk_level"
 STAGES = "stages"
 RED_FLAGS = "red_flags"   # ids of the red flags in the latest verdict
+INTERVIEW_ASKS = "interview_asks"   # {question: times asked} in this case
+PENDING_CONFIRMATION = "pending_confirmation"   # "start_over" while the bot asks "are you sure?"
 
 # The interview's questions, in the order they are asked.
 FORM = "offer_check_form"
@@ -24,13 +26,16 @@ FORM_SLOTS = (
     CONTACT_CHANNEL, CLAIMED_IDENTITY, REQUESTED_ACTIONS, MONEY_SENT, AMOUNT_SENT, EXTRA_DETAILS,
 )
 # Everything that describes one offer; cleared when the user starts describing a new one.
-OFFER_SLOTS = (*FORM_SLOTS, FEE_TYPES, OFFER_STORY, RISK_LEVEL, STAGES, RED_FLAGS)
+OFFER_SLOTS = (
+    *FORM_SLOTS, FEE_TYPES, OFFER_STORY, RISK_LEVEL, STAGES, RED_FLAGS, INTERVIEW_ASKS,
+)
 
 # Slot values
 UNKNOWN = "unknown"       # "I don't know", "skip", "I'd rather not say"
 NONE_GIVEN = "none"       # "nothing else"
 OTHER = "other"           # an answer in the user's own words that matches no known value
 YES, NO = "yes", "no"     # money_sent
+START_OVER = "start_over"  # pending_confirmation
 
 # Intents
 DESCRIBE_OFFER = "describe_offer"
