@@ -106,3 +106,14 @@ async def test_a_recheck_that_changes_nothing_says_so_briefly(dispatcher, domain
         "⚠️ High risk: this looks like a scam."
     )
     assert message["custom"]["assessment"]["risk"] == "high"
+
+
+async def test_a_payment_told_after_the_verdict_updates_it_and_the_stage(dispatcher, domain):
+    tracker = make_tracker("I paid them 3000 yesterday", intent="inform", slots={
+        "offer_story": STORY_EN + "\nI paid them 3000 yesterday", "risk_level": "high",
+        "money_sent": "no", "stages": ["not_paid"], "red_flags": ["upfront_fee"]})
+    events = await ACTION.run(dispatcher, tracker, domain)
+    values = {e["name"]: e["value"] for e in events}
+    assert values["money_sent"] == "yes"
+    assert values["stages"][0] == "paid"
+    assert dispatcher.messages[0]["text"].startswith("Updated with what you just told me:")

@@ -59,20 +59,31 @@ def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
-def test_a_whole_check_over_rest_ends_with_a_verdict_that_carries_the_assessment(stack):
+def test_a_story_that_already_answers_what_matters_gets_the_verdict_at_once(stack):
     sender = f"rest-{uuid.uuid4().hex[:8]}"
-    first = say(stack, sender, "Someone from JD Finance called, my loan is frozen and I must pay "
-                               "an unfreezing fee. I already paid 2000 yuan.")
-    assert "I'll ask a few quick questions" in texts(first)
-    replies = []
-    for answer in ["/dont_know"] * 6:
-        replies = say(stack, sender, answer)
-        if any("custom" in m for m in replies):
-            break
-    assessment = next(m["custom"]["assessment"] for m in replies if "custom" in m)
+    replies = say(stack, sender, "Someone from JD Finance called, my loan is frozen and I must pay "
+                                 "an unfreezing fee. I already paid 2000 yuan.")
+    assessment = next(m["custom"]["assessment"] for m in replies if "assessment" in m.get("custom", {}))
+    advice = next(m["custom"]["advice"] for m in replies if "advice" in m.get("custom", {}))
     assert assessment["risk"] == "high"
+    assert "paid" in assessment["stages"]
     assert "⚠️ High risk: this looks like a scam." in texts(replies)
     assert "🚨 You've sent money, so act now" in texts(replies)
+    assert advice["steps"][0] == "call_110_stop_payment"
+    assert "Have you already sent them any money?" not in texts(replies)
+
+
+def test_one_word_replies_never_loop_and_end_in_a_verdict(stack):
+    sender = f"rest-{uuid.uuid4().hex[:8]}"
+    asked: list[str] = []
+    replies = say(stack, sender, "someone offered me a loan on the phone")
+    for answer in ["no", "ok", "嗯", "no", "not yet", "ok", "no that's all", "no"]:
+        if any("assessment" in m.get("custom", {}) for m in replies):
+            break
+        asked.append(replies[-1].get("text", ""))
+        replies = say(stack, sender, answer)
+    assert any("assessment" in m.get("custom", {}) for m in replies), asked
+    assert all(asked.count(q) <= 2 for q in asked), asked
 
 
 def test_chinese_user_gets_chinese_replies(stack):
