@@ -25,7 +25,7 @@ _PAY_COUNT_EN = re.compile(
 )
 _MONEY_WORD_EN = re.compile(
     r"\b(money|cash|yuan|rmb|cny|dollars?|pounds?|usd|gbp|sgd|fees?|deposits?|payments?|"
-    r"gift ?cards?|codes?|them|him|her|it|\d[\d,.]*k?)\b|[¥$£￥]\s?\d",
+    r"gift ?cards?|\d[\d,.]*k?)\b|[¥$£￥]\s?\d",
     re.IGNORECASE,
 )
 _NEGATION_EN = re.compile(
@@ -47,7 +47,7 @@ _OTHER_SUBJECT_EN = re.compile(
 )
 _REQUEST_BEFORE_EN = re.compile(
     r"\b(asked|asking|asks|told|tell|wants?|wanted|need|needs|must|should|to be|going to|will|"
-    r"would|have to|has to|if i|unless)\b[^.!?]{0,20}$",
+    r"would|have to|has to|if i|unless)\b[^.!?]{0,45}$",
     re.IGNORECASE,
 )
 _PAID_VERB_ZH = re.compile(
@@ -76,7 +76,8 @@ def _english_payment(sentence: str, answering_money: bool) -> str | None:
         money = _MONEY_WORD_EN.search(after) is not None or _MONEY_WORD_EN.search(before[-25:])
         if vague and not (counted or answering_money or (verb != "did" and money)):
             continue
-        if money or counted or answering_money:
+        plain = verb in ("paid", "payed", "transferred", "transfered", "wired", "deposited")
+        if money or counted or answering_money or plain:
             return "yes"
     if answering_money and _PAY_COUNT_EN.search(sentence):
         return "yes"  # "yes twice", "3 times so far" to "have you sent money?"

@@ -32,6 +32,8 @@ from tests.action_server.conftest import entity
         ("要是不交就冻结", None),
         ("他要我再转一笔", None),
         ("第二次转了3000", "yes"),
+        ("I installed a loan app and gave it the permissions it asked", None),
+        ('now they want the "first months payment" sent by western union', None),
     ],
 )
 def test_money_sent_cue_reads_clear_statements_only(text, expected):
