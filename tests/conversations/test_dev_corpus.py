@@ -1,7 +1,8 @@
 """The development corpus end to end: real Rasa and action servers over REST.
 
 Marked `servers`. At least DEV_MIN_PASS of the conversations in ``dev/`` must reach the expected
-verdict and advice without a loop (a regression floor; the goal is 0.95); the failures (with transcripts) are printed either way.
+verdict and advice without a loop (a regression floor; the goal is 0.95); the failures (with
+transcripts) are printed either way.
 The held-out corpus is not run here: it is measured only with ``scripts/run_conversations.py``.
 """
 
