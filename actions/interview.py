@@ -22,7 +22,7 @@ from typing import Any
 
 from . import names
 from .cues import amount_in, corrected_value, money_sent_cue
-from .replies import Reply, generic_reply, is_question_only
+from .replies import Reply, generic_reply, is_question_only, says_that_is_all
 
 MAX_QUESTIONS = 6          # questions before the verdict, re-asks included
 MAX_ASKS_PER_QUESTION = 2  # then the answer is recorded as unknown
@@ -236,6 +236,8 @@ def plan_turn(turn: Turn, slots: Mapping[str, Any], asks: Mapping[str, int],
             )
         elif not plan.faq_response and turn.intent not in SMALL_TALK:
             plan.say.append("ask_again")
+    if turn.asked and says_that_is_all(turn.text) and not slots.get(names.EXTRA_DETAILS):
+        plan.slots.setdefault(names.EXTRA_DETAILS, names.NONE_GIVEN)  # "that's all": verdict now
     if names.REGION in plan.slots:
         plan.say.append("region_noted")
     if verdict_given or plan.slots.get(names.EXTRA_DETAILS) or slots.get(names.EXTRA_DETAILS):

@@ -42,6 +42,12 @@ _NO = {
     "还没转", "还没付", "没有啊", "没呢", "还没呢", "就这些", "就这样", "没别的了", "没有别的",
     "就这些了", "不用了", "否",
 }
+# "That's all": the user has nothing more to tell, whichever question was open.
+_DONE = {
+    "no that's all", "that's all", "thats all", "that is all", "nothing else", "no nothing else",
+    "no more", "that's it", "thats it", "没有了", "没了", "就这些", "就这样", "没别的了", "没有别的",
+    "就这些了", "没有别的了",
+}
 _DONT_KNOW = {
     "i don't know", "i dont know", "dont know", "don't know", "idk", "dunno", "not sure",
     "i'm not sure", "im not sure", "no idea", "skip", "pass", "unsure", "maybe", "can't remember",
@@ -97,6 +103,11 @@ def generic_reply(text: str, intent: str | None = None) -> Reply | None:
 
 
 _FILLER = {"thanks", "thank", "you", "just", "really", "please", "谢谢", "吧", "呢", "啦", "了"}
+
+
+def says_that_is_all(text: str) -> bool:
+    """Whether the reply is "that's all" / "没有了": nothing more to tell."""
+    return normalise(text) in _DONE
 
 
 def _has_digit_or_cjk_content(words: str) -> bool:

@@ -197,3 +197,11 @@ def test_small_talk_is_never_taken_as_an_answer():
 )
 def test_which_turns_belong_to_the_story(text, intent, case_open, belongs):
     assert belongs_to_story(Turn(text=text, intent=intent), case_open) is belongs
+
+
+@pytest.mark.parametrize("text", ["没了", "that's all", "no that's all"])
+def test_thats_all_to_any_question_brings_the_verdict(text):
+    plan = plan_turn(Turn(text=text, asked=names.MONEY_SENT), {names.CONTACT_CHANNEL: "sms"},
+                     {names.CONTACT_CHANNEL: 1, names.MONEY_SENT: 1}, CALM, verdict_given=False)
+    assert plan.slots[names.MONEY_SENT] == names.NO
+    assert plan.next_question is None
