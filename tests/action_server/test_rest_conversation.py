@@ -66,7 +66,7 @@ def test_a_story_that_already_answers_what_matters_gets_the_verdict_at_once(stac
     assessment = next(m["custom"]["assessment"] for m in replies if "assessment" in m.get("custom", {}))
     advice = next(m["custom"]["advice"] for m in replies if "advice" in m.get("custom", {}))
     assert assessment["risk"] == "high"
-    assert "paid" in assessment["stages"]
+    assert advice["stages"][0] == "paid"
     assert "⚠️ High risk: this looks like a scam." in texts(replies)
     assert "🚨 You've sent money, so act now" in texts(replies)
     assert advice["steps"][0] == "call_110_stop_payment"
