@@ -35,7 +35,11 @@ class Checker:
         lang = language if language in ("en", "zh") else detect_language(text)
         hits = self.matcher.hits(text)
         matches = self.matcher.match_flags(hits, lang)
+        paid_in_story = any(self.flags[m.flag_id].get("stage") == "paid" for m in matches)
         matches += self._facts_matches(facts, {m.flag_id for m in matches})
+        if facts is not None and facts.money_sent is False:
+            # The conversation's own answer wins over the words, for the verdict and advice alike.
+            matches = [m for m in matches if self.flags[m.flag_id].get("stage") != "paid"]
         red_flags = [self._explain(m, lang) for m in matches]
         red_flags.sort(key=lambda f: -f.weight)
         score = min(100, sum(f.weight for f in red_flags))
@@ -51,7 +55,8 @@ class Checker:
         stages = self.stages(red_flags, facts)
         region = (facts.region if facts and facts.region else "cn")
         advice = [s.id for s in self.advice_book.steps(stages, region, lang)]
-        return Assessment(risk, score, lang, red_flags, patterns, advice, truncated, stages)
+        return Assessment(risk, score, lang, red_flags, patterns, advice, truncated, stages,
+                          paid_in_story)
 
     def stages(self, red_flags: list[FlagHit], facts: Facts | None) -> list[str]:
         """The victim's stage(s): what has already happened, most urgent first."""

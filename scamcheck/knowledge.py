@@ -127,6 +127,11 @@ def validate(kb: Knowledge) -> None:
     for flag in kb.red_flags:
         _check_bilingual("red_flags.yaml", flag, ("label", "why"))
         _check_sources("red_flags.yaml", flag, kb.sources)
+        for key, wanted in (flag.get("facts") or {}).items():
+            if wanted != "any" and not all(isinstance(v, str) for v in wanted):
+                raise KnowledgeError(
+                    f"red_flags.yaml: '{flag['id']}' facts.{key} must list strings (quote yes/no)"
+                )
         if not flag.get("match") and not flag.get("facts"):
             raise KnowledgeError(f"red_flags.yaml: '{flag['id']}' has neither match rules nor facts")
         for rule in flag.get("match", []) + [[c] for c in flag.get("unless", [])]:

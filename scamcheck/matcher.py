@@ -2,8 +2,8 @@
 
 A red flag's ``match`` is a list of rules; a rule is a list of concepts that must all occur,
 not negated, close to each other (within a window of characters). ``unless`` concepts near the
-match cancel it ("the fee is included in the interest"). Negation looks back a few tokens
-(English) or characters (Chinese) inside the same clause: "they did NOT ask for any fee".
+match cancel it ("the fee is included in the interest"). Negation is judged within the
+sentence (:mod:`scamcheck.scope`): "she never asked me for money or for any code".
 """
 
 from __future__ import annotations
@@ -14,17 +14,13 @@ from dataclasses import dataclass
 from spacy.matcher import PhraseMatcher
 
 from .knowledge import Knowledge
+from .links import LinkReader
 from .nlp import TypoCorrector, chinese, english, english_view, normalise_english
+from .scope import negated_en, negated_zh
+from .story import Words, read_story
 
 WINDOW = {"en": 200, "zh": 110}
-_CLAUSE_END_EN = {",", ".", ";", "!", "?", ":", "but", "however", "and", "because", "so"}
-# Clause ends, plus 就/才, which close a condition: "不还钱就爆通讯录" threatens, not negates.
-_CLAUSE_END_ZH = set("，。！？；：,.!?;:\n但就才")
-_CONDITIONAL_EN = {"if", "unless", "otherwise", "or"}
-# "No" after these words is an abbreviation of "number" ("Mobile No 0712..."), not a negation.
-_NUMBER_CONTEXT = {"mobile", "phone", "ref", "account", "acc", "tel", "contact", "serial", "order",
-                   "policy", "case", "reg", "invoice", "ticket", "booking", "id"}
-_CONDITIONAL_ZH = ("如果", "若", "要是", "否则", "不然", "假如")
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -75,43 +71,52 @@ class ConceptMatcher:
         ]
         self.neg_en = {c.lower() for c in kb.negation.get("en", [])}
         self.neg_zh = sorted(kb.negation.get("zh", []), key=len, reverse=True)
+        self.pseudo_en = [tuple(p.lower().split()) for p in kb.negation.get("en_pseudo", [])]
+        self.pseudo_zh = sorted(kb.negation.get("zh_pseudo", []), key=len, reverse=True)
+        self.links = LinkReader(kb.concepts.get("official_domain", {}).get("en", []) or [],
+                                kb.concepts.get("brand_word", {}).get("en", []) or [])
 
     # --- concept hits ------------------------------------------------------------------
     def hits(self, text: str) -> list[Hit]:
-        """Every concept occurrence in ``text`` (English and Chinese parts alike)."""
+        """Every concept occurrence in ``text`` (English and Chinese parts alike).
+
+        Besides the knowledge base's phrases and patterns, this includes unknown and look-alike
+        links (:class:`scamcheck.links.LinkReader`) and what the victim's own words say already
+        happened (:func:`scamcheck.story.read_story`).
+        """
         found: list[Hit] = []
+        words: Words | None = None
         if re.search(r"[A-Za-z]", text):
-            found += self._english_hits(text)
-        if re.search(r"[\u4e00-\u9fff]", text):
+            doc = normalise_english(english().make_doc(english_view(text)), self.corrector)
+            words = Words([_word(t) for t in doc], [t.idx for t in doc])
+            norms = [t.norm_ for t in doc]
+            found += self._english_hits(text, doc, words, norms)
+        has_cjk = bool(re.search(r"[\u4e00-\u9fff]", text))
+        if has_cjk:
             found += self._chinese_hits(text)
         for concept, pattern in self.regexes:
-            found += [Hit(concept, m.start(), m.end(), m.group(0), False)
-                      for m in pattern.finditer(text)]
-        return found
+            for m in pattern.finditer(text):
+                if _CJK.match(m.group(0)):
+                    negated = self._negated_zh(text, m.start())
+                elif words is not None:
+                    negated = self._negated_en(words, norms, words.index(m.start()))
+                else:
+                    negated = False
+                found.append(Hit(concept, m.start(), m.end(), m.group(0), negated))
+        found += self.links.read(found)
+        return read_story(text, found, words)
 
-    def _english_hits(self, text: str) -> list[Hit]:
-        doc = normalise_english(english().make_doc(english_view(text)), self.corrector)
+    def _english_hits(self, text: str, doc, words: Words, norms: list[str]) -> list[Hit]:  # noqa: ANN001
         out = []
         for match_id, start, end in self.en_matcher(doc):
             span = doc[start:end]
             out.append(Hit(doc.vocab.strings[match_id], span.start_char, span.end_char,
-                           text[span.start_char:span.end_char], self._negated_en(doc, start)))
+                           text[span.start_char:span.end_char],
+                           self._negated_en(words, norms, start)))
         return out
 
-    def _negated_en(self, doc, start: int) -> bool:  # noqa: ANN001 - spaCy Doc
-        words: list[str] = []
-        for token in reversed(doc[max(0, start - 6):start]):
-            if token.lower_ in _CLAUSE_END_EN or token.is_punct:
-                break
-            if token.lower_ == "no" and token.i > 0 and doc[token.i - 1].lower_ in _NUMBER_CONTEXT:
-                words.append("number")
-                continue
-            words.append(token.norm_)
-        for i, word in enumerate(words):
-            if word in self.neg_en:
-                before = words[i + 1:]
-                return not any(w in _CONDITIONAL_EN for w in before)
-        return False
+    def _negated_en(self, words: Words, norms: list[str], start: int) -> bool:
+        return negated_en(words.words, norms, start, self.neg_en, self.pseudo_en)
 
     def _chinese_hits(self, text: str) -> list[Hit]:
         doc = chinese().make_doc(text.lower())
@@ -123,16 +128,7 @@ class ConceptMatcher:
         return out
 
     def _negated_zh(self, text: str, start: int) -> bool:
-        left = text[max(0, start - 6):start]
-        for i in range(len(left) - 1, -1, -1):
-            if left[i] in _CLAUSE_END_ZH:
-                left = left[i + 1:]
-                break
-        for cue in self.neg_zh:
-            pos = left.rfind(cue)
-            if pos >= 0:
-                return not any(c in left[:pos] for c in _CONDITIONAL_ZH)
-        return False
+        return negated_zh(text, start, self.neg_zh, self.pseudo_zh)
 
     # --- rules -------------------------------------------------------------------------
     def match_flags(self, hits: list[Hit], language: str) -> list[RuleMatch]:
@@ -168,6 +164,13 @@ class ConceptMatcher:
                     ordered = sorted(chosen, key=lambda h: h.start)
                     return _distinct(h.text.strip() for h in ordered)
         return None
+
+
+def _word(token) -> str:  # noqa: ANN001 - spaCy Token
+    """A token's lower-cased text; a line break becomes a sentence end."""
+    if token.is_space:
+        return "\n" if "\n" in token.text else " "
+    return token.lower_
 
 
 def _gap(a: Hit, b: Hit) -> int:

@@ -71,6 +71,8 @@ class Assessment:
     advice: list[str]
     truncated: bool = False
     stages: list[str] = field(default_factory=lambda: ["not_paid"])
+    # Whether the words (not the facts) say money was already sent; see Checker.check.
+    paid_in_story: bool = False
 
     def to_dict(self) -> dict:
         """The JSON contract shared by the CLI, the chatbot and the web widget."""

@@ -1,7 +1,8 @@
 """spaCy pipelines (blank, nothing downloaded) and the English normaliser with typo tolerance.
 
 English: ``spacy.blank("en")`` tokens get a ``norm_`` that is lower-cased, typo-corrected against
-the knowledge base's own vocabulary ("unfreze" -> "unfreeze", "custmer" -> "customer") and
+the knowledge base's own vocabulary when they are not words at all ("unfreze" -> "unfreeze",
+"custmer" -> "customer", but "lone" stays "lone") and
 crudely stemmed ("fees" -> "fee", "asked" -> "ask"), so a ``PhraseMatcher(attr="NORM")`` matches
 inflections and common misspellings. Chinese: ``spacy.blank("zh")`` with its character
 segmenter, so knowledge-base phrases match wherever they occur, whatever a word segmenter
@@ -49,41 +50,100 @@ def stem(word: str) -> str:
     return word
 
 
-def _deletes(word: str) -> set[str]:
-    return {word[:i] + word[i + 1:] for i in range(len(word))}
+def _deletes(word: str, depth: int = 1) -> set[str]:
+    """Every string made by deleting up to ``depth`` letters from ``word``."""
+    out, frontier = set(), {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1:] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal-string-alignment distance: insertions, deletions, substitutions, swaps."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 class TypoCorrector:
-    """Maps a misspelled word to a known vocabulary word at edit distance one.
+    """Maps a misspelled word to the knowledge-base word it most likely means.
 
-    Only words of six or more letters are corrected, and only to a word with the same first
-    letter, so short everyday words are never changed.
+    Only non-words are corrected: a word of the vocabulary or of ``known_words`` (real English
+    words, see :func:`protected_words`) is left alone, so "lone" never becomes "loan". Only
+    vocabulary words are targets, only with the same first letter, and only within a distance
+    that grows with the word's length (:meth:`max_distance`).
     """
 
-    MIN_LENGTH = 6
-
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], known_words: Iterable[str] = ()) -> None:
         self.vocabulary = {w for w in vocabulary if _WORD.match(w)}
+        self.known = set(known_words)
         self._index: dict[str, set[str]] = {}
         for word in self.vocabulary:
-            if len(word) >= self.MIN_LENGTH - 1:
-                self._index.setdefault(word, set()).add(word)
-                for variant in _deletes(word):
-                    self._index.setdefault(variant, set()).add(word)
+            depth = self.max_distance(len(word) + 1)
+            if depth == 0:
+                continue
+            self._index.setdefault(word, set()).add(word)
+            for variant in _deletes(word, depth):
+                self._index.setdefault(variant, set()).add(word)
+
+    @staticmethod
+    def max_distance(length: int) -> int:
+        """Edits allowed for a word of ``length`` letters: none below 5, one up to 8, then two."""
+        if length < 5:
+            return 0
+        return 1 if length <= 8 else 2
+
+    def candidates(self, word: str) -> set[str]:
+        """Vocabulary words within the allowed distance of ``word`` (same first letter)."""
+        limit = self.max_distance(len(word))
+        if limit == 0:
+            return set()
+        found: set[str] = set(self._index.get(word, ()))
+        for variant in _deletes(word, limit):
+            found |= self._index.get(variant, set())
+        return {c for c in found
+                if c[0] == word[0] and c != word and edit_distance(word, c) <= limit}
 
     def correct(self, word: str) -> str:
         """Return the vocabulary word ``word`` most likely meant, or ``word`` itself."""
-        if word in self.vocabulary or len(word) < self.MIN_LENGTH or not _WORD.match(word):
+        if word in self.vocabulary or word in self.known or not _WORD.match(word):
             return word
-        candidates: set[str] = set(self._index.get(word, ()))
-        for variant in _deletes(word):
-            candidates |= self._index.get(variant, set())
-            if variant in self.vocabulary:
-                candidates.add(variant)
-        candidates = {c for c in candidates if c[0] == word[0] and abs(len(c) - len(word)) <= 1}
-        if not candidates:
+        found = self.candidates(word)
+        if not found:
             return word
-        return min(candidates, key=lambda c: (abs(len(c) - len(word)), c))
+        return min(found, key=lambda c: (edit_distance(word, c), abs(len(c) - len(word)), c))
+
+
+def protected_words(vocabulary: Iterable[str]) -> set[str]:
+    """Real English words that the corrector would otherwise turn into a vocabulary word.
+
+    Computed when the knowledge base is built, from the ``english-words`` package's web2 and
+    GCIDE lists, so that only non-words are ever corrected.
+    """
+    from english_words import get_english_words_set
+
+    corrector = TypoCorrector(vocabulary)
+    index, firsts = corrector._index, {w[0] for w in corrector.vocabulary}
+
+    def near(word: str) -> bool:
+        limit = corrector.max_distance(len(word))
+        if limit == 0 or word[0] not in firsts or word in corrector.vocabulary:
+            return False
+        if word in index or any(v in index for v in _deletes(word, 1)):
+            return bool(corrector.candidates(word))
+        return limit > 1 and any(v in index for v in _deletes(word, 2)) and bool(
+            corrector.candidates(word))
+
+    words = get_english_words_set(["web2", "gcide"], lower=True, alpha=True)
+    return {w for w in words if near(w)}
 
 
 def normalise_english(doc: Doc, corrector: TypoCorrector | None) -> Doc:

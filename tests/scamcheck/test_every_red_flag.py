@@ -36,6 +36,9 @@ EXAMPLES = {
     "hand_over_card": "把银行卡寄过去",
     "asks_card_details": "please send your card number",
     "money_already_sent": "I already paid them",
+    "repeated_payments": "前后转了三次，一共两万多",
+    "fee_after_fee": "now they want a third fee for insurance",
+    "fake_repayment_channel": "客服说APP还款通道维护，让我把还款转到他的个人账户",
     "code_already_shared": "I gave them the code",
     "screen_already_shared": "我开了屏幕共享",
     "app_already_installed": "I installed their app from the link they sent, an apk",
@@ -65,6 +68,11 @@ EXAMPLES = {
     "transfer_promise_return": "先转过来，第二天如数退还",
     "transfer_to_stranger": "帮我转账",
     "suspicious_link": "click http://a.top/x",
+    "approval_with_contact": "Your loan is pre-approved, reply YES to claim it",
+    "debt_relief_cold_offer": "Our debt relief programme can write off your debt, call us back today",
+    "credit_score_link": "Your credit score changed, see https://score-update.top/view",
+    "short_link": "track it here: bit.ly/3abcDEF",
+    "lookalike_link": "sign in at paypal-account-check.com/login",
 }
 
 

@@ -8,9 +8,10 @@ import sqlite_utils
 import yaml
 
 from scamcheck.knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from scamcheck.quoted_numbers import untraced_faq_numbers, untraced_text_numbers
 from scamcheck.store import build, ensure_built, read_knowledge, stored_digest
 
-SHARED_FACTS = Path(__file__).resolve().parents[3] / "shared" / "reference" / "scam_facts.md"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()
@@ -56,12 +57,22 @@ def test_an_unknown_source_or_concept_is_refused(kb_dir):
         load_knowledge(kb_dir)
 
 
-def test_every_source_url_comes_from_the_shared_fact_sheet():
-    if not SHARED_FACTS.exists():
-        pytest.skip("../shared/reference/scam_facts.md is not available here")
-    facts = SHARED_FACTS.read_text(encoding="utf-8")
-    missing = [s["url"] for s in load_knowledge().sources.values() if s["url"] not in facts]
-    assert not missing
+def test_every_number_an_faq_answer_quotes_is_a_hotline_or_stated_by_its_cited_source():
+    assert untraced_faq_numbers(ROOT / "domain" / "faq.yml", load_knowledge()) == []
+
+
+def test_every_number_the_bot_texts_quote_is_a_sourced_hotline():
+    assert untraced_text_numbers(ROOT / "actions" / "texts.yml", load_knowledge()) == []
+
+
+def test_a_number_no_cited_source_states_is_reported(tmp_path):
+    faq = tmp_path / "faq.yml"
+    faq.write_text(
+        "responses:\n"
+        "  # https://example.org/no-such-source\n"
+        "  utter_faq/x:\n"
+        "  - text: Call 95188 or 110, about 360 IOU, since 2025.\n", encoding="utf-8")
+    assert untraced_faq_numbers(faq, load_knowledge()) == ["utter_faq/x: 95188"]
 
 
 def test_every_phone_number_in_advice_is_listed_with_a_source():
