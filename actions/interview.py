@@ -98,7 +98,7 @@ def belongs_to_story(turn: Turn, case_open: bool) -> bool:
         return False
     if generic_reply(turn.text, turn.intent) is not None or is_question_only(turn.text):
         return False
-    return case_open or turn.intent in names.STORY_INTENTS or turn.intent in ("faq", "nlu_fallback")
+    return case_open or turn.intent in names.STORY_INTENTS or turn.intent in ("faq", names.NLU_FALLBACK)
 
 
 def read_turn(turn: Turn, slots: Mapping[str, Any]) -> dict[str, Any]:
@@ -214,14 +214,16 @@ class StoryReading:
 
 
 def plan_turn(turn: Turn, slots: Mapping[str, Any], asks: Mapping[str, int],
-              story: StoryReading, verdict_given: bool) -> Plan:
+              story: StoryReading, verdict_given: bool,
+              facts: Mapping[str, Any] | None = None) -> Plan:
     """What to record and what to ask after ``turn`` (``slots`` are the case so far).
 
     ``story`` is the checker's reading of the story including this turn; ``verdict_given``
-    says the case already has a verdict, which new facts update without more questions.
+    says the case already has a verdict, which new facts update without more questions;
+    ``facts`` is :func:`read_turn` of this turn when the caller has already read it.
     """
     plan = Plan(asks=dict(asks))
-    plan.slots.update(read_turn(turn, slots))
+    plan.slots.update(read_turn(turn, slots) if facts is None else facts)
     if story.paid and {**slots, **plan.slots}.get(names.MONEY_SENT) in (None, names.UNKNOWN):
         plan.slots[names.MONEY_SENT] = names.YES
     answer = answer_to_open_question(turn, plan.slots)

@@ -46,11 +46,6 @@ REQUEST_LANGUAGE = "request_language"
 NLU_FALLBACK = "nlu_fallback"
 # Intents whose text belongs to the story of the offer.
 STORY_INTENTS = frozenset({DESCRIBE_OFFER, INFORM, CORRECT_ANSWER})
-# Intents whose text never does (small talk, questions, commands).
-NOT_STORY_INTENTS = frozenset({
-    "greet", "goodbye", "affirm", "deny", "thanks", "faq", "bot_challenge", "human_handoff",
-    "out_of_scope", "insult", REQUEST_LANGUAGE, "start_over", "stop", DONT_KNOW,
-})
 
 # Entities
 PLATFORM = "platform"

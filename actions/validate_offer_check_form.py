@@ -45,8 +45,8 @@ class ValidateOfferCheckForm(Action):
         asks = dict(tracker.get_slot(names.INTERVIEW_ASKS) or {})
         verdict_given = slots.get(names.RISK_LEVEL) is not None
         starting = turn.asked is None and not asks
-        plan = plan_turn(turn, slots, asks, read_story(slots, read_turn(turn, slots), lang),
-                         verdict_given)
+        facts = read_turn(turn, slots)
+        plan = plan_turn(turn, slots, asks, read_story(slots, facts, lang), verdict_given, facts)
         if plan.faq_response:
             answer_question(dispatcher, plan.faq_response, {**slots, **plan.slots}, lang)
         elif turn.intent in SMALL_TALK:
