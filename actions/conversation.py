@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from scamcheck import Facts
 
 from . import names
-from .cues import amount_value
+from .cues import amount_value, stages_told
 
 
 def latest_intent(tracker: Tracker) -> str | None:
@@ -79,6 +79,7 @@ def facts_from_slots(slots: dict[str, Any]) -> Facts:
         contact_channel=canonical(slots.get(names.CONTACT_CHANNEL), names.CONTACT_CHANNELS),
         requests=requests,
         region=canonical(slots.get(names.REGION), names.REGIONS),
+        done=stages_told(slots.get(names.OFFER_STORY) or ""),
     )
 
 

@@ -2,20 +2,27 @@
 
 * whether the user says money was already sent ("I already paid 2000", "还没转钱");
 * the amount written in a message ("2,000 yuan", "3万");
-* which of two values a correction means ("it was 360 IOU, not JD" -> 360 IOU).
+* which of two values a correction means ("it was 360 IOU, not JD" -> 360 IOU);
+* where the user is, from a place they name ("i'm in sg", "我在香港").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from scamcheck.language import to_simplified
 
 # Payment verbs in the past tense ("paid", "sent", "transferred" ...), and the words that make a
 # sentence about a payment the user made rather than one they were asked to make.
 _PAID_VERB_EN = re.compile(
     r"\b(paid|payed|sent|transferred|transfered|wired|deposited|gave|scanned|topped up|lost|"
-    r"bought|made (?:a |the |\w+ )?payments?|did (?:pay|send|transfer|wire)|did (?:it|that|so)|"
-    r"done (?:it|that))\b",
+    r"bought|moved|put|made (?:a |the |\w+ )?payments?|did (?:pay|send|transfer|wire)|"
+    r"did (?:it|that|so)|did|done (?:it|that))\b",
     re.IGNORECASE,
 )
 _PAY_COUNT_EN = re.compile(
@@ -51,9 +58,19 @@ _REQUEST_BEFORE_EN = re.compile(
     re.IGNORECASE,
 )
 _PAID_VERB_ZH = re.compile(
-    r"(转|付|交|汇|打|充|扫码|扫|存|给)(了|过|完|进去|出去)|被骗(了)?|(转|付|交|汇)(钱|款|账)了"
+    r"(转|付|交|汇|充|扫码|扫|存|给)(了|过|完|进去|出去)|被骗(了)?|(转|付|交|汇)(钱|款|账)了"
+    r"|打(了|过)?(钱|款|\d)"  # 打 alone is also "to call": 打了热线 is not a payment
     r"|(第[二三四五六七八九十几]|[两二三四五六七八九十几]+)次(转|付|交|汇|充|扫)|又(转|付|交|汇|充)"
+    r"|(转|付|交|汇|俾)咗"  # Cantonese 咗 = 了
 )
+# "money went out", "the 5000 was taken": the money as the subject of a past movement.
+_MONEY_LEFT_EN = re.compile(
+    r"\b(money|cash|funds|savings|\d[\d,.]*k?)\b[^.!?]{0,15}\b(went out|left my|was taken|were taken|"
+    r"was transferred|were transferred|is gone|was gone|got taken)\b",
+    re.IGNORECASE,
+)
+# "把8800转到他说的账户": a 把 sentence that moves money somewhere.
+_MOVED_ZH = re.compile(r"(把|将)[^，。！？,.!?]{0,14}(转到|转给|转进|转入|打到|打给|汇到|汇给|存到|充到)")
 _NOT_PAID_ZH = re.compile(r"(还没|没有|没|未|还未)(有)?(转|付|交|汇|打)(钱|款|账|过)?")
 _NEGATION_ZH = re.compile(r"(还没|没有|没|未|还未|不会|不要|别|不)[^，。！？,.!?]{0,2}$")
 _REQUEST_ZH = re.compile(r"(让|要|叫|要求|逼|催|需要|得|必须|说要|如果|才能|就要)[我]?[^，。！？,.!?]{0,3}$")
@@ -63,6 +80,8 @@ _CLAUSES = re.compile(r"[^.!?;\n。！？；]+")
 def _english_payment(sentence: str, answering_money: bool) -> str | None:
     if _NOT_PAID_EN.search(sentence):
         return "no"
+    if _MONEY_LEFT_EN.search(sentence):
+        return "yes"
     for match in _PAID_VERB_EN.finditer(sentence):
         before = sentence[: match.start()]
         after = sentence[match.end(): match.end() + 40]
@@ -71,10 +90,11 @@ def _english_payment(sentence: str, answering_money: bool) -> str | None:
         if _REQUEST_BEFORE_EN.search(before) or _OTHER_SUBJECT_EN.search(before):
             continue
         verb = match.group(1).lower()
-        vague = verb.startswith(("did", "done", "gave", "lost", "bought", "scanned"))
+        vague = verb.startswith(("did", "done", "gave", "lost", "bought", "scanned", "moved", "put"))
+        amount_follows = re.match(r"[\s,]*(?:about |around |like |roughly )?[¥$£￥]?\s?\d", after) is not None
         counted = _PAY_COUNT_EN.search(sentence) is not None
         money = _MONEY_WORD_EN.search(after) is not None or _MONEY_WORD_EN.search(before[-25:])
-        if vague and not (counted or answering_money or (verb != "did" and money)):
+        if vague and not (counted or answering_money or amount_follows or (verb != "did" and money)):
             continue
         plain = verb in ("paid", "payed", "transferred", "transfered", "wired", "deposited")
         if money or counted or answering_money or plain:
@@ -85,8 +105,12 @@ def _english_payment(sentence: str, answering_money: bool) -> str | None:
 
 
 def _chinese_payment(clause: str, answering_money: bool) -> str | None:
+    clause = to_simplified(clause)
     if _NOT_PAID_ZH.search(clause):
         return "no"
+    moved = _MOVED_ZH.search(clause)
+    if moved and not _REQUEST_ZH.search(clause[: moved.start()]):
+        return "yes"
     for match in _PAID_VERB_ZH.finditer(clause):
         before = clause[: match.start()]
         if _NEGATION_ZH.search(before):
@@ -171,3 +195,72 @@ def corrected_value(text: str, entities: Iterable[dict]) -> str | None:
     ]
     chosen = (kept or candidates)[-1]
     return str(chosen["value"])
+
+
+# Place names the NLU's region entity is trained on: one home, data/nlu/lookups/region.yml.
+_REGION_LOOKUP = Path(__file__).resolve().parent.parent / "data" / "nlu" / "lookups" / "region.yml"
+_COMMON_WORDS = {"us"}  # "US" the country only when written in capitals
+
+
+@lru_cache(maxsize=1)
+def _region_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    entries = yaml.safe_load(_REGION_LOOKUP.read_text(encoding="utf-8"))["nlu"]
+    patterns = []
+    for entry in entries:
+        if "synonym" not in entry:
+            continue
+        for name in (line.strip("- ").strip() for line in entry["examples"].splitlines()):
+            if not name:
+                continue
+            if re.search(r"[\u4e00-\u9fff]", name):
+                patterns.append((re.compile(re.escape(name)), entry["synonym"]))
+            else:
+                flags = 0 if name.lower() in _COMMON_WORDS else re.IGNORECASE
+                patterns.append((re.compile(rf"\b{re.escape(name)}\b", flags), entry["synonym"]))
+    return tuple(patterns)
+
+
+def region_in(text: str) -> str | None:
+    """Where the user is, from a place named in ``text`` ("im in sg", "我在香港"); the last one wins."""
+    if not text or text.lstrip().startswith("/"):
+        return None
+    found = [(m.start(), region) for pattern, region in _region_patterns()
+             for m in pattern.finditer(text)]
+    return max(found)[1] if found else None
+
+
+# What else the user already did, in their own words: installed their app, gave a code, shared
+# the screen. A past-tense verb (or "made me" + verb) with its object in the same clause, not
+# negated; a request ("让我下载", "asked me to share") has no past form and is not read as done.
+_DONE_EN = {
+    "installed_app": re.compile(
+        r"\b(downloaded|installed|made me (?:download|install))\b[^.!?;]{0,30}\b(app|apk|application|"
+        r"software|it)\b", re.IGNORECASE),
+    "shared_code": re.compile(
+        r"\b(gave|told|sent|read|shared|typed|entered|forwarded)\b[^.!?;]{0,20}\b(code|otp|passcode|"
+        r"password|pin)\b", re.IGNORECASE),
+    "shared_screen": re.compile(
+        r"\b(shared|opened|turned on|started|switched on)\b[^.!?;]{0,12}\bscreen\b", re.IGNORECASE),
+}
+_DONE_ZH = {
+    "installed_app": re.compile(r"(下|下载|装|安装)(了|过|咗)[^，。！？]{0,8}(app|软件|应用|客户端)",
+                                re.IGNORECASE),
+    "shared_code": re.compile(r"(告诉|给|发给|报|说|发)(了|咗)[^，。！？]{0,6}(验证码|密码)"
+                              r"|(验证码|密码)[^，。！？]{0,6}(告诉|给|发给|报)了"),
+    "shared_screen": re.compile(r"(开|打开|开启)(了|咗)[^，。！？]{0,6}共享|共享了屏幕"),
+}
+_NEGATED_BEFORE = re.compile(
+    r"(\b(not|never|didn'?t|did not|haven'?t|no)\b|没|未|不)[^.!?,;，。]{0,12}$", re.IGNORECASE)
+
+
+def stages_told(text: str) -> list[str]:
+    """Stages besides paying that the user says already happened, in the checker's names."""
+    found: list[str] = []
+    for clause in _CLAUSES.findall(to_simplified(text or "")):
+        for stage, pattern in (*_DONE_EN.items(), *_DONE_ZH.items()):
+            match = pattern.search(clause)
+            gift_codes = stage == "shared_code" and re.search(r"gift|礼品卡|购物卡", clause, re.IGNORECASE)
+            if match and stage not in found and not gift_codes and not _NEGATED_BEFORE.search(
+                    clause[: match.start()]):
+                found.append(stage)
+    return found

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import names
-from .cues import amount_in, corrected_value, money_sent_cue
+from .cues import amount_in, corrected_value, money_sent_cue, region_in
 from .replies import Reply, generic_reply, is_question_only, says_that_is_all
 
 MAX_QUESTIONS = 6          # questions before the verdict, re-asks included
@@ -84,6 +84,7 @@ class Plan:
     next_question: str | None = None                     # None: the verdict is due
     asks: dict[str, int] = field(default_factory=dict)   # times each question was asked
     faq_response: str | None = None                      # answer this question first
+    small_talk: bool = False                             # answer the small talk first
     say: list[str] = field(default_factory=list)         # keys of actions/texts.yml to say
 
 
@@ -128,8 +129,9 @@ def read_turn(turn: Turn, slots: Mapping[str, Any]) -> dict[str, Any]:
         if merged != list(slots.get(names.REQUESTED_ACTIONS) or []):
             found[names.REQUESTED_ACTIONS] = merged
     regions = [r for r in turn.values(names.REGION_ENTITY) if r in names.REGIONS]
-    if regions and regions[-1] != slots.get(names.REGION):
-        found[names.REGION] = regions[-1]  # where the user is: the advice follows it
+    region = regions[-1] if regions else (None if turn.from_button else region_in(turn.text))
+    if region and region != slots.get(names.REGION):
+        found[names.REGION] = region  # where the user is: the advice follows it
     if not turn.from_button:
         _money_facts(turn, slots, found)
     return found
@@ -167,13 +169,13 @@ def answer_to_open_question(turn: Turn, facts: Mapping[str, Any]) -> Any:
         return UNCLEAR
     if slot in facts:
         return facts[slot]
+    reply = generic_reply(turn.text, turn.intent)
+    if reply is not None:  # "好的 谢谢" to "anything else?" ends it, whatever the intent
+        return _GENERIC_MEANING.get(slot, {}).get(reply, UNCLEAR)
     if turn.intent in _COMMAND_INTENTS:
         return UNCLEAR
     if turn.intent == names.DONT_KNOW and turn.from_button:
         return names.NONE_GIVEN if slot == names.EXTRA_DETAILS else names.UNKNOWN
-    reply = generic_reply(turn.text, turn.intent)
-    if reply is not None:
-        return _GENERIC_MEANING.get(slot, {}).get(reply, UNCLEAR)
     if turn.from_button or turn.faq_response or is_question_only(turn.text):
         return UNCLEAR
     own_words = turn.text.strip()[:MAX_ANSWER_CHARS]
@@ -229,6 +231,7 @@ def plan_turn(turn: Turn, slots: Mapping[str, Any], asks: Mapping[str, int],
     answer = answer_to_open_question(turn, plan.slots)
     if turn.faq_response and turn.asked:
         plan.faq_response = turn.faq_response
+    plan.small_talk = turn.intent in SMALL_TALK and answer is UNCLEAR
     if turn.asked and turn.asked not in plan.slots:
         if answer is not UNCLEAR:
             plan.slots[turn.asked] = answer
@@ -236,7 +239,7 @@ def plan_turn(turn: Turn, slots: Mapping[str, Any], asks: Mapping[str, int],
             plan.slots[turn.asked] = (
                 names.NONE_GIVEN if turn.asked == names.EXTRA_DETAILS else names.UNKNOWN
             )
-        elif not plan.faq_response and turn.intent not in SMALL_TALK:
+        elif not plan.faq_response and not plan.small_talk:
             plan.say.append("ask_again")
     if turn.asked and says_that_is_all(turn.text) and not slots.get(names.EXTRA_DETAILS):
         plan.slots.setdefault(names.EXTRA_DETAILS, names.NONE_GIVEN)  # "that's all": verdict now

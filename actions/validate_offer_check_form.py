@@ -23,7 +23,7 @@ from scamcheck import RiskLevel, check
 from . import names
 from .action_handoff import handoff_text
 from .conversation import facts_from_slots, language
-from .interview import SMALL_TALK, StoryReading, plan_turn, read_turn
+from .interview import StoryReading, plan_turn, read_turn
 from .questions import answer_question, turn_from
 from .texts import say
 
@@ -49,7 +49,7 @@ class ValidateOfferCheckForm(Action):
         plan = plan_turn(turn, slots, asks, read_story(slots, facts, lang), verdict_given, facts)
         if plan.faq_response:
             answer_question(dispatcher, plan.faq_response, {**slots, **plan.slots}, lang)
-        elif turn.intent in SMALL_TALK:
+        elif plan.small_talk:
             answer_small_talk(dispatcher, turn.intent, {**slots, **plan.slots}, lang)
         if starting and plan.next_question:
             dispatcher.utter_message(text=say("check_intro", lang))

@@ -67,7 +67,8 @@ class Checker:
             found.discard("paid")
         order = ["paid", "shared_code", "shared_screen", "installed_app"]
         stages = [s for s in order if s in found]
-        return stages or ["not_paid"]
+        # Nothing paid yet: "don't pay" belongs to the advice whatever else already happened.
+        return stages if "paid" in stages else [*stages, "not_paid"]
 
     def _facts_matches(self, facts: Facts | None, already: set[str]) -> list[RuleMatch]:
         if facts is None:
@@ -79,6 +80,7 @@ class Checker:
             "platform": {facts.platform} if facts.platform else set(),
             "contact_channel": {facts.contact_channel} if facts.contact_channel else set(),
             "money_sent": {"yes"} if facts.money_sent else set(),
+            "done": set(facts.done or ()),
         }
         for flag in self.kb.red_flags:
             if flag["id"] in already or not flag.get("facts"):

@@ -25,6 +25,7 @@ class Facts:
     contact_channel: str | None = None
     requests: tuple[str, ...] | list[str] = ()
     region: str | None = None
+    done: tuple[str, ...] | list[str] = ()   # stages the user says already happened (shared_code, ...)
 
 
 @dataclass(frozen=True)

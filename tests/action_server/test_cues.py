@@ -1,6 +1,6 @@
 import pytest
 
-from actions.cues import amount_in, amount_value, corrected_value, money_sent_cue
+from actions.cues import amount_in, amount_value, corrected_value, money_sent_cue, region_in, stages_told
 from tests.action_server.conftest import entity
 
 
@@ -32,6 +32,15 @@ from tests.action_server.conftest import entity
         ("要是不交就冻结", None),
         ("他要我再转一笔", None),
         ("第二次转了3000", "yes"),
+        ("I did, about 40000 yuan", "yes"),
+        ("之後打了銀行網站上的熱線核實", None),
+        ("我打了5000过去", "yes"),
+        ("money went out. 180k total I think", "yes"),
+        ("and moved the loan money into the account they gave me", "yes"),
+        ("把8800额度提出来转到他说的清查账户", "yes"),
+        ("他让我把钱转到安全账户", None),
+        ("轉咗30.5萬去一個私人銀行戶口", "yes"),
+        ("I did what he said and called the bank", None),
         ("I installed a loan app and gave it the permissions it asked", None),
         ('now they want the "first months payment" sent by western union', None),
     ],
@@ -85,3 +94,24 @@ def test_corrected_value_skips_the_negated_value_before_it():
 
 def test_corrected_value_is_none_without_entities():
     assert corrected_value("actually no", []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [("im in sg btw", "sg"), ("I live in the UK now", "uk"), ("我在香港", "other"),
+     ("tell us what happened", None), ("a lender in the US called", "us"),
+     ("moved from China to Singapore", "sg"), ("/inform", None)],
+)
+def test_region_in_reads_the_place_the_user_names(text, region):
+    assert region_in(text) == region
+
+
+@pytest.mark.parametrize(
+    ("text", "stages"),
+    [("点链接下了个app", ["installed_app"]), ("让我下载一个app", []),
+     ("I gave him the code from the text", ["shared_code"]), ("I never gave them any code", []),
+     ("bought gift cards and gave him the codes", []), ("he asked me to share my screen", []),
+     ("I opened screen sharing like he said", ["shared_screen"]), ("我把验证码告诉了他", ["shared_code"])],
+)
+def test_stages_told_reads_what_the_user_already_did(text, stages):
+    assert stages_told(text) == stages

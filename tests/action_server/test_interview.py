@@ -205,3 +205,10 @@ def test_thats_all_to_any_question_brings_the_verdict(text):
                      {names.CONTACT_CHANNEL: 1, names.MONEY_SENT: 1}, CALM, verdict_given=False)
     assert plan.slots[names.MONEY_SENT] == names.NO
     assert plan.next_question is None
+
+
+def test_ok_thanks_to_anything_else_ends_the_interview_even_when_read_as_thanks():
+    plan = plan_turn(Turn(text="好的 謝謝", intent="thanks", asked=names.EXTRA_DETAILS), {},
+                     {names.EXTRA_DETAILS: 1}, CALM, verdict_given=False)
+    assert plan.slots[names.EXTRA_DETAILS] == names.NONE_GIVEN
+    assert not plan.small_talk

@@ -140,3 +140,11 @@ def test_the_conversations_no_overrides_the_words_consistently():
     assert result.paid_in_story
     assert "paid" not in result.stages
     assert "money_already_sent" not in {f.id for f in result.red_flags}
+
+
+def test_a_stage_the_interview_read_is_a_warning_sign_and_shapes_the_advice():
+    from scamcheck import Facts, check
+
+    assessment = check("someone offered me a loan", Facts(done=["shared_code"]), "en")
+    assert "code_already_shared" in [f.id for f in assessment.red_flags]
+    assert assessment.stages[0] == "shared_code"
