@@ -7,6 +7,7 @@ Register it in credentials.yml *instead of* the built-in ``socketio`` entry::
       bot_message_evt: bot_uttered
       session_persistence: true
       max_message_chars: 2000        # optional, default 2000
+      rate_limit: 30                 # optional: messages per conversation in rate_window s
 
 What it changes compared with ``rasa.core.channels.socketio.SocketIOInput`` (Rasa 3.6.21):
 
@@ -16,10 +17,10 @@ What it changes compared with ``rasa.core.channels.socketio.SocketIOInput`` (Ras
 * The conversation id is the one the socket confirmed with ``session_request``, not whatever id
   a message claims, so one socket cannot write into another conversation by naming its id.
   Ids the client proposes must look random (16-64 URL-safe characters); others are replaced.
-* A message longer than ``max_message_chars`` is refused with a kind notice instead of being
-  parsed.
-* Typed text starting with ``/`` is never taken as an intent: the slash is removed unless the
-  text is exactly the payload of a button the bot offered to this conversation.
+* Every message goes through :class:`channels.input_guard.InputGuard`, as on every public
+  channel: too long or too fast gets a kind notice instead of being parsed, invisible and
+  control characters are removed, and typed text starting with ``/`` is never taken as an
+  intent unless it is exactly the payload of a button the bot offered to this conversation.
 * Two widget events become intents built here from an allow-list, never from client text:
   ``start_conversation`` (``{"language": "en" | "zh"}``, sent once when a new conversation
   opens) becomes ``/greet`` (``/greet{"language": "zh"}`` for a Chinese page, which also fixes
@@ -47,39 +48,19 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from channels.input_guard import InputGuard
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_MESSAGE_CHARS = 2000
 SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 SUPPORTED_LANGUAGES = ("en", "zh")
 # Conversations whose offered buttons we remember (oldest forgotten first).
 MAX_REMEMBERED_SESSIONS = 10_000
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-TOO_LONG_NOTICE = {
-    "en": (
-        "Sorry, that message is too long for me ({length} characters; the limit is {limit}). "
-        "Please send the most important part first, for example who contacted you and what "
-        "they asked you to do. You can send more in the next message."
-    ),
-    "zh": (
-        "抱歉，这条消息太长了（{length} 个字符，上限是 {limit} 个）。"
-        "请先发送最重要的部分，比如是谁联系了你、对方让你做什么。其余内容可以在下一条消息里继续发。"
-    ),
-}
 
 
 def is_acceptable_session_id(value: Any) -> bool:
     """Whether a client-proposed conversation id looks like an unguessable random token."""
     return isinstance(value, str) and SESSION_ID_PATTERN.fullmatch(value) is not None
-
-
-def notice_language(text: str, metadata: dict[str, Any]) -> str:
-    """Pick the language of a notice: the widget's language if given, else the text's script."""
-    language = metadata.get("language")
-    if language in SUPPORTED_LANGUAGES:
-        return str(language)
-    return "zh" if _CJK.search(text) else "en"
 
 
 class OfferedButtons:
@@ -99,17 +80,11 @@ class OfferedButtons:
 
     def was_offered(self, session_id: str, payload: str) -> bool:
         """Whether `payload` is one of the buttons currently offered to `session_id`."""
-        return payload in self._payloads.get(session_id, frozenset())
+        return payload in self.for_session(session_id)
 
-
-def clean_user_text(text: Any, session_id: str, offered: OfferedButtons) -> str:
-    """Return the text to parse: stripped, and never a slash command unless it is a button."""
-    if not isinstance(text, str):
-        return ""
-    text = text.strip()
-    if text.startswith("/") and not offered.was_offered(session_id, text):
-        text = text.lstrip("/").strip()
-    return text
+    def for_session(self, session_id: str) -> frozenset[str]:
+        """The payloads currently offered to `session_id` (empty if none)."""
+        return self._payloads.get(session_id, frozenset())
 
 
 class SocketIOOutput(RasaSocketIOOutput):
@@ -155,16 +130,13 @@ class SocketIOInput(RasaSocketIOInput):
         credentials = credentials or {}
         channel = super().from_credentials(credentials)
         assert isinstance(channel, SocketIOInput)
-        channel.max_message_chars = int(
-            credentials.get("max_message_chars", DEFAULT_MAX_MESSAGE_CHARS)
-        )
+        channel.guard = InputGuard.from_credentials(credentials)
         return channel
 
-    def __init__(self, *args: Any, max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
-                 **kwargs: Any) -> None:
-        """Accept Rasa's socketio arguments plus `max_message_chars`."""
+    def __init__(self, *args: Any, guard: InputGuard | None = None, **kwargs: Any) -> None:
+        """Accept Rasa's socketio arguments plus the input `guard` (limits, rate, commands)."""
         super().__init__(*args, **kwargs)
-        self.max_message_chars = max_message_chars
+        self.guard = guard or InputGuard()
         self.offered = OfferedButtons()
         self._session_of_sid: dict[str, str] = {}
 
@@ -194,18 +166,15 @@ class SocketIOInput(RasaSocketIOInput):
                 return
             output = SocketIOOutput(sio, self.bot_message_evt, self.offered)
             metadata = self._metadata_from(data)
-            raw = data.get("message", "")
-            raw = raw if isinstance(raw, str) else ""
-            if len(raw) > self.max_message_chars:
-                language = notice_language(raw, metadata)
-                notice = TOO_LONG_NOTICE[language].format(
-                    length=len(raw), limit=self.max_message_chars
-                )
-                await output.send_text_message(sender_id, notice)
+            screened = self.guard.screen(
+                sender_id, data.get("message", ""), self.offered.for_session(sender_id),
+                metadata.get("language"),
+            )
+            if not screened.to_rasa:
+                await output.send_text_message(sender_id, screened.notice)
                 return
-            text = clean_user_text(raw, sender_id, self.offered)
             await on_new_message(
-                UserMessage(text, output, sender_id, input_channel=self.name(),
+                UserMessage(screened.text, output, sender_id, input_channel=self.name(),
                             metadata=metadata)
             )
 

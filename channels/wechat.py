@@ -26,9 +26,10 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from wechatpy.messages import BaseMessage
 
+from channels.input_guard import InputGuard, notice
 from channels.wechat_choices import ChoiceMemory, InMemoryChoiceMemory, pick_choice
 from channels.wechat_crypto import SafeModeCodec, SignatureError, new_nonce, signature_is_valid
-from channels.wechat_dedup import DedupStore, InMemoryDedupStore, Outcome, dedup_key
+from channels.wechat_dedup import DedupStore, Outcome, dedup_key, dedup_store_from_env
 from channels.wechat_inbound import APOLOGY, CannedReply, NoReply, ToRasa, interpret
 from channels.wechat_push import CustomerServiceClient, WeChatPushOutput
 from channels.wechat_render import compose_reply, render_text_reply, truncate_to
@@ -69,9 +70,12 @@ class WeChatInput(InputChannel):
         dedup: DedupStore | None = None,
         choices: ChoiceMemory | None = None,
         push_client: CustomerServiceClient | None = None,
+        guard: InputGuard | None = None,
     ) -> None:
         self.settings = settings
-        self.dedup = dedup or InMemoryDedupStore(ttl=max(600.0, 2.0 * settings.max_clock_skew))
+        self.guard = guard or InputGuard()
+        self._app: Any = None  # the Sanic app, for the tracker store ("forget" on unfollow)
+        self.dedup = dedup or dedup_store_from_env(ttl=max(600.0, 2.0 * settings.max_clock_skew))
         self.choices = choices or InMemoryChoiceMemory()
         if push_client is None and settings.can_push:
             push_client = CustomerServiceClient(
@@ -103,7 +107,7 @@ class WeChatInput(InputChannel):
         elif not settings.token_looks_valid():
             logger.warning("WECHAT_TOKEN should be 3-32 letters and digits, as 公众平台 requires")
         logger.info(settings.describe())
-        return cls(settings)
+        return cls(settings, guard=InputGuard.from_credentials(credentials))
 
     def get_output_channel(self) -> WeChatPushOutput | None:
         """Customer-service output for proactive messages, when WECHAT_APP_SECRET is set."""
@@ -226,6 +230,7 @@ class WeChatInput(InputChannel):
 
     async def _receive(self, request: Request, on_new_message: OnNewMessage) -> HTTPResponse:
         started = time.monotonic()
+        self._app = request.app
         timestamp, nonce = self._check_signature(request)
         self._check_clock(timestamp)
         message = self._open(await self._read_body(request), request, timestamp, nonce)
@@ -263,16 +268,39 @@ class WeChatInput(InputChannel):
         if isinstance(inbound, NoReply):
             if inbound.forget_user:
                 await self.choices.remember(openid, [])
+                await self._forget(openid)
             return Outcome(reply=None)
-        return await self._run_turn(openid, inbound, on_new_message, started)
+        prepared = await self._to_user_message(openid, inbound)
+        if isinstance(prepared, str):  # the input guard's notice: too long, too fast, empty
+            return Outcome(reply=prepared)
+        return await self._run_turn(openid, prepared, on_new_message, started)
 
-    async def _to_user_message(self, openid: str, inbound: ToRasa) -> UserMessage:
+    async def _forget(self, openid: str) -> None:
+        """Delete the conversation of a user who unfollowed the account."""
+        from privacy.forget import forget_sender  # Rasa-side only, imported when needed
+
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        store = getattr(agent, "tracker_store", None)
+        if store is None:
+            logger.warning("Unfollow: no tracker store to delete the conversation from")
+            return
+        try:
+            await forget_sender(store, openid)
+        except Exception:
+            logger.exception("Unfollow: could not delete the conversation")
+
+    async def _to_user_message(self, openid: str, inbound: ToRasa) -> UserMessage | str:
+        """The message for Rasa, or the notice to answer with instead."""
         text, metadata = inbound.text, dict(inbound.metadata)
         if inbound.from_user:
             picked = pick_choice(text, await self.choices.recall(openid))
             if picked is not None:  # the payload comes from the bot's own buttons
                 text = picked.payload
                 metadata["wechat"] = {**metadata.get("wechat", {}), "option": picked.number}
+            screened = self.guard.screen(openid, text, offered={text} if picked else ())
+            if not screened.to_rasa:
+                return screened.notice
+            text = screened.text
         return UserMessage(
             text,
             CollectingOutputChannel(),
@@ -283,9 +311,9 @@ class WeChatInput(InputChannel):
         )
 
     async def _run_turn(
-        self, openid: str, inbound: ToRasa, on_new_message: OnNewMessage, started: float
+        self, openid: str, user_message: UserMessage, on_new_message: OnNewMessage,
+        started: float,
     ) -> Outcome:
-        user_message = await self._to_user_message(openid, inbound)
         turn = asyncio.ensure_future(on_new_message(user_message))
         budget = self.settings.reply_timeout - (time.monotonic() - started)
         done, _ = await asyncio.wait({turn}, timeout=max(budget, 0.0))
@@ -306,6 +334,10 @@ class WeChatInput(InputChannel):
         """
         collected = getattr(user_message.output_channel, "messages", [])
         reply = compose_reply(collected, self.settings.max_reply_bytes)
+        if not reply.chunks:  # Rasa said nothing: never leave the user in silence
+            language = "en" if user_message.text.isascii() else "zh"
+            reply = compose_reply([{"text": notice("no_answer", language)}],
+                                  self.settings.max_reply_bytes)
         await self.choices.remember(openid, reply.choices)
         if passive:
             if reply.rest and self.push_client is not None:

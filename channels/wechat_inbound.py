@@ -12,6 +12,8 @@ from typing import Any
 
 from wechatpy.messages import BaseMessage
 
+from channels.input_guard import neutralise_command, normalise_text
+
 ASK_FOR_WORDS = (
     "我目前只能读懂文字。请用文字告诉我发生了什么：对方是谁、怎么联系您的、让您做什么或交什么钱。\n"
     "I can only read text for now - please tell me in words what happened."
@@ -68,13 +70,10 @@ Inbound = ToRasa | CannedReply | NoReply
 def without_command_prefix(text: str) -> str:
     """User text with any leading "/" removed, so Rasa reads it as words, never as an intent.
 
-    Rasa strips whitespace (including the ideographic space U+3000) before looking for "/", so
-    this strips the same way, repeatedly.
+    The rule every public channel shares (:func:`channels.input_guard.neutralise_command`),
+    applied after invisible characters are removed, so "\u200b/restart" is caught too.
     """
-    text = text.strip()
-    while text.startswith("/"):
-        text = text[1:].strip()
-    return text
+    return neutralise_command(normalise_text(text))
 
 
 def _user_text(text: Any, message: BaseMessage, kind: str) -> Inbound:

@@ -7,6 +7,7 @@ import time
 import pytest
 import xmltodict
 
+from channels.input_guard import notice
 from channels.wechat_crypto import make_signature
 from channels.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
@@ -145,10 +146,10 @@ async def test_bot_text_containing_a_cdata_terminator_still_gives_valid_xml():
     assert reply.text == "a]]>b <xml> &  end"  # the control character cannot travel in XML
 
 
-async def test_bot_that_says_nothing_gets_success():
+async def test_bot_that_says_nothing_still_gives_the_user_an_answer():
     app, _ = make_app(FakeRasa(answer=lambda _: []))
-    response, reply = await send(app, text="hi")
-    assert response.text == "success" and reply.text is None
+    _, reply = await send(app, text="hi")
+    assert reply.text == notice("no_answer", "en")
 
 
 async def test_rasa_failure_gives_a_kind_apology_not_a_traceback():
