@@ -95,7 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", choices=["en", "zh"], help="answer language (default: detected)")
     parser.add_argument("--region", choices=["cn", "us", "uk", "sg", "other"], default="cn",
                         help="where you are, for the advice (default: cn)")
+    parser.add_argument("--lookup", metavar="VALUE",
+                        help="how often a phone number, link or account was reported (reports store)")
     args = parser.parse_args(argv)
+    if args.lookup is not None:
+        from reports.lookup_command import run_lookup
+
+        return run_lookup(args.lookup, as_json=args.json, language=args.lang)
     try:
         if args.text:
             text = " ".join(args.text)
