@@ -69,3 +69,39 @@ PLATFORMS = (
 )
 REGIONS = ("cn", "us", "uk", "sg", "other")
 LANGUAGES = ("en", "zh")
+
+# Privacy
+ACTION_FORGET_ME = "action_forget_me"
+FORGET_ME_CONFIRMED = "forget_me_confirmed"   # = privacy.markers.FORGET_ME_SLOT
+
+# Awareness
+QUIZ_ACTIVE = "quiz_active"      # True while a quiz is running; the quiz rules depend on it
+QUIZ_STATE = "quiz_state"        # {"items": [ids], "position": index of the open item, "score": k}
+TIPS_GIVEN = "tips_given"        # ids of the tips given in this conversation
+STORIES_TOLD = "stories_told"    # ids of the case stories told in this conversation
+QUIZ_CHOICE = "quiz_choice"      # entity: scam | legit | unsure
+START_QUIZ = "start_quiz"
+QUIZ_ANSWER = "quiz_answer"
+ASK_TIP = "ask_tip"
+ASK_CASE_STORY = "ask_case_story"
+ACTION_QUIZ_START = "action_quiz_start"
+ACTION_QUIZ_ANSWER = "action_quiz_answer"
+ACTION_QUIZ_STOP = "action_quiz_stop"
+ACTION_TELL_CASE_STORY = "action_tell_case_story"
+ACTION_GIVE_TIP = "action_give_tip"
+
+# Reports
+REPORT_STATE = "report_state"             # offered | filed | declined (this case)
+REPORT_OFFERED, REPORT_FILED, REPORT_DECLINED = "offered", "filed", "declined"
+REPORT_DRAFT = "report_draft"             # the case facts shown to the user when offered
+REPORT_IDENTIFIERS = "report_identifiers"  # the user's answer: the scammer's numbers, links, ids
+REPORT_REFERENCE = "report_reference"     # the reference number of the filed report
+REPORT_FORM = "report_identifiers_form"
+REPORT_RISKS = ("medium", "high")         # verdicts after which a report is offered
+LOOKUP_INTENT = "lookup_identifier"       # "check this number / link / account"
+STOP = "stop"
+FEE_TYPE_VALUES = (                       # canonical fee_type entity values (docs/ARCHITECTURE.md)
+    "unfreezing_fee", "deposit", "membership_fee", "insurance_fee", "notarisation_fee",
+    "handling_fee", "verification_fee", "flow_transfer", "credit_repair_fee", "recovery_fee",
+    "tax_fee", "other_fee",
+)

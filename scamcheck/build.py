@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .awareness import ensure_awareness_built
 from .knowledge import KnowledgeError
 from .store import DEFAULT_DB, ensure_built
 
@@ -17,6 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         rebuilt = ensure_built(args.db)
+        rebuilt = ensure_awareness_built(args.db) or rebuilt  # quiz, case stories, tips
     except KnowledgeError as exc:
         print(f"Knowledge base is invalid: {exc}", file=sys.stderr)
         return 1

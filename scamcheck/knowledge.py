@@ -37,16 +37,17 @@ class Knowledge:
     digest: str = ""
 
 
-def source_digest(directory: Path = KNOWLEDGE_DIR) -> str:
-    """Hash of the knowledge files, used to rebuild SQLite only when they change."""
+def source_digest(directory: Path = KNOWLEDGE_DIR, files: tuple[str, ...] = FILES) -> str:
+    """Hash of knowledge files (by default the core ones), to rebuild SQLite only when they change."""
     digest = hashlib.sha256()
-    for name in FILES:
+    for name in files:
         digest.update(name.encode())
         digest.update((directory / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def _read(directory: Path, name: str) -> dict[str, Any]:
+def read_mapping(directory: Path, name: str) -> dict[str, Any]:
+    """One knowledge file as a mapping, with a clear error when it is missing or malformed."""
     path = directory / name
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -61,11 +62,11 @@ def _read(directory: Path, name: str) -> dict[str, Any]:
 
 def load_knowledge(directory: Path = KNOWLEDGE_DIR) -> Knowledge:
     """Read and validate every knowledge file."""
-    sources_raw = _read(directory, "sources.yaml").get("sources", [])
-    lexicon = _read(directory, "lexicon.yaml")
-    flags = _read(directory, "red_flags.yaml").get("red_flags", [])
-    patterns = _read(directory, "patterns.yaml").get("patterns", [])
-    advice_doc = _read(directory, "advice.yaml")
+    sources_raw = read_mapping(directory, "sources.yaml").get("sources", [])
+    lexicon = read_mapping(directory, "lexicon.yaml")
+    flags = read_mapping(directory, "red_flags.yaml").get("red_flags", [])
+    patterns = read_mapping(directory, "patterns.yaml").get("patterns", [])
+    advice_doc = read_mapping(directory, "advice.yaml")
     _unique_ids("sources.yaml", sources_raw)
     sources = {s["id"]: s for s in sources_raw}
     knowledge = Knowledge(
