@@ -40,7 +40,7 @@ validate: $(STAMP)  ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 lint: $(STAMP)  ## ruff
-	$(BIN)/ruff check scamcheck actions channels nlu_components webchat scripts tests
+	$(BIN)/ruff check scamcheck actions channels nlu_components webchat scripts tests reports privacy
 
 # --- tests ---------------------------------------------------------------------------
 unit: kb  ## pytest (unit, action, channel, knowledge-base, CLI tests)
@@ -67,8 +67,34 @@ shell: train  ## talk to the bot on the command line (starts the action server t
 bench: kb  ## checker benchmark on ../shared/reference/real_texts_dev.jsonl
 	$(BIN)/python scripts/bench_checker.py
 
-bench-conversation: $(STAMP)  ## 20 x 10 REST conversations against a running `make run`
-	$(BIN)/python scripts/bench_conversation.py --url http://localhost:5005
+bench-conversation: kb train  ## this bot and a `rasa init` reference bot, 20 users x 10 turns, side by side
+	$(BIN)/python scripts/bench_conversation.py --compare
+
+conversations: train  ## realistic conversation corpus over REST: dev and held-out figures (not a test)
+	$(BIN)/python scripts/run_conversations.py tests/conversations/dev --min-pass 0 --serve
+	$(BIN)/python scripts/run_conversations.py tests/conversations/heldout --min-pass 0 --serve
+
+reports-purge: $(STAMP)  ## delete reports older than REPORTS_RETENTION_DAYS (default 365)
+	$(BIN)/python -m reports purge
 
 clean:  ## remove built artefacts (keeps .venv)
 	rm -rf build models results .rasa test-artifacts
+
+# --- scale-out ---
+# PostgreSQL + Redis + nginx + REPLICAS `rasa run` replicas + ACTIONS action servers, on 127.0.0.1
+# (ports in docs/scaling.md); data and logs in build/scale/.
+.PHONY: scale-deps scale scale-test bench-scale
+REPLICAS ?= 2
+ACTIONS  ?= 2
+
+scale-deps: $(STAMP)  ## PostgreSQL, Redis and nginx from Debian packages (apt-get install -y), once
+	$(BIN)/python scripts/scale.py deps
+
+scale: scale-deps kb train  ## scale-out deployment: nginx :8000 -> REPLICAS replicas, PostgreSQL, Redis
+	$(BIN)/python scripts/scale.py up --replicas $(REPLICAS) --actions $(ACTIONS)
+
+scale-test: scale-deps kb train  ## 100 conversations over 2 replicas, one killed; locks, WeChat retries
+	$(BIN)/python -m pytest -q -s -rs tests/scale
+
+bench-scale: scale-deps kb train  ## throughput and p95 through nginx for 1, 2, 3 replicas; memory
+	$(BIN)/python scripts/bench_scale.py

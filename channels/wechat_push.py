@@ -4,16 +4,22 @@ An async aiohttp client (never wechatpy's blocking ``WeChatClient``) posts to
 ``{api_base}/cgi-bin/message/custom/send``. The access token comes from ``/cgi-bin/stable_token``
 in normal mode, which returns the same token to every caller while it is valid, so several Rasa
 replicas can share an account without invalidating each other's tokens. It is cached until shortly
-before it expires. Errors are logged (without message text or secrets) and never raised.
+before it expires, in this process (:class:`InMemoryTokenStore`) or, when ``WECHAT_REDIS_URL`` is
+set, in Redis for every replica (:class:`RedisTokenStore`), so the daily token quota is spent once
+per deployment rather than once per replica. Errors are logged (without message text or secrets)
+and never raised.
 """
 
 from __future__ import annotations
 
+import abc
 import asyncio
+import hashlib
 import json
 import logging
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -27,6 +33,102 @@ logger = logging.getLogger(__name__)
 # errcodes meaning "this access_token is no longer valid" -> fetch a fresh one and retry once.
 TOKEN_ERRORS = {40001, 40014, 42001}
 TOKEN_MARGIN_S = 60.0
+REDIS_URL_ENV = "WECHAT_REDIS_URL"
+
+
+class TokenStore(abc.ABC):
+    """Where the access token is cached between messages."""
+
+    @abc.abstractmethod
+    async def get(self) -> str | None:
+        """The cached token, or None when there is none or it has expired."""
+
+    @abc.abstractmethod
+    async def put(self, token: str, ttl: float) -> None:
+        """Cache ``token`` for ``ttl`` seconds."""
+
+    @abc.abstractmethod
+    async def clear(self) -> None:
+        """Forget the cached token (WeChat said it is no longer valid)."""
+
+
+class InMemoryTokenStore(TokenStore):
+    """The token in this process."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._token: str | None = None
+        self._expires_at = 0.0
+
+    async def get(self) -> str | None:
+        """The cached token, or None when there is none or it has expired."""
+        if self._token and self._clock() < self._expires_at:
+            return self._token
+        return None
+
+    async def put(self, token: str, ttl: float) -> None:
+        """Cache ``token`` for ``ttl`` seconds."""
+        self._token, self._expires_at = token, self._clock() + ttl
+
+    async def clear(self) -> None:
+        """Forget the cached token."""
+        self._token = None
+
+
+class RedisTokenStore(TokenStore):
+    """The token in Redis, shared by every replica; the key expires with the token.
+
+    The key is named after a hash of the AppID, so one Redis can serve several accounts. Redis
+    errors are logged and treated as "no token cached" (the token is then fetched again).
+    """
+
+    def __init__(self, url: str, app_id: str, prefix: str = "loanscam:wechat") -> None:
+        self._url = url
+        self._key = f"{prefix}:token:{hashlib.sha256(app_id.encode()).hexdigest()[:16]}"
+        self._client: Any = None
+
+    def _redis(self) -> Any:
+        if self._client is None:  # lazily, inside the running loop
+            import redis.asyncio
+
+            self._client = redis.asyncio.Redis.from_url(self._url, socket_timeout=2.0)
+        return self._client
+
+    async def get(self) -> str | None:
+        """The shared token, or None."""
+        try:
+            value = await self._redis().get(self._key)
+        except Exception as error:  # noqa: BLE001 (redis errors and connection failures)
+            logger.warning("WeChat token store unavailable (%s)", type(error).__name__)
+            return None
+        return value.decode() if isinstance(value, bytes) else value
+
+    async def put(self, token: str, ttl: float) -> None:
+        """Share ``token`` for ``ttl`` seconds."""
+        try:
+            await self._redis().set(self._key, token, ex=max(1, int(ttl)))
+        except Exception as error:  # noqa: BLE001
+            logger.warning("WeChat token not shared (%s)", type(error).__name__)
+
+    async def clear(self) -> None:
+        """Forget the shared token."""
+        try:
+            await self._redis().delete(self._key)
+        except Exception as error:  # noqa: BLE001
+            logger.warning("WeChat token not cleared (%s)", type(error).__name__)
+
+    async def close(self) -> None:
+        """Close the Redis connections."""
+        if self._client is not None:
+            await self._client.close()
+            self._client = None
+
+
+def token_store_from_env(app_id: str, clock: Callable[[], float] = time.monotonic,
+                         environ: Mapping[str, str] | None = None) -> TokenStore:
+    """Redis when ``WECHAT_REDIS_URL`` is set (several replicas), else in this process."""
+    url = (os.environ if environ is None else environ).get(REDIS_URL_ENV, "").strip()
+    return RedisTokenStore(url, app_id) if url else InMemoryTokenStore(clock)
 
 
 class CustomerServiceClient:
@@ -39,15 +141,14 @@ class CustomerServiceClient:
         api_base: str = "https://api.weixin.qq.com",
         timeout: float = 10.0,
         clock: Callable[[], float] = time.monotonic,
+        token_store: TokenStore | None = None,
     ) -> None:
         self._app_id = app_id
         self._app_secret = app_secret
         self._api_base = api_base.rstrip("/")
         self._timeout = aiohttp.ClientTimeout(total=timeout)
-        self._clock = clock
         self._session: aiohttp.ClientSession | None = None
-        self._token: str | None = None
-        self._token_expires_at = 0.0
+        self._tokens = token_store or token_store_from_env(app_id, clock)
         self._token_lock: asyncio.Lock | None = None
 
     async def close(self) -> None:
@@ -55,6 +156,8 @@ class CustomerServiceClient:
         if self._session is not None and not self._session.closed:
             await self._session.close()
         self._session = None
+        if isinstance(self._tokens, RedisTokenStore):
+            await self._tokens.close()
 
     def _http(self) -> aiohttp.ClientSession:
         # Created lazily inside the running loop (Sanic's), never at import or construction.
@@ -82,9 +185,10 @@ class CustomerServiceClient:
             self._token_lock = asyncio.Lock()
         async with self._token_lock:
             if refresh:
-                self._token = None
-            if self._token and self._clock() < self._token_expires_at:
-                return self._token
+                await self._tokens.clear()
+            cached = await self._tokens.get()
+            if cached:
+                return cached
             data = await self._post_json(
                 "/cgi-bin/stable_token",
                 {
@@ -97,9 +201,8 @@ class CustomerServiceClient:
             if not token:
                 raise PermissionError(f"no access_token (errcode {data.get('errcode')})")
             lifetime = float(data.get("expires_in") or 7200)
-            self._token = str(token)
-            self._token_expires_at = self._clock() + max(lifetime - TOKEN_MARGIN_S, 30.0)
-            return self._token
+            await self._tokens.put(str(token), max(lifetime - TOKEN_MARGIN_S, 30.0))
+            return str(token)
 
     async def send_text(self, openid: str, content: str) -> bool:
         """Send ``content`` to ``openid``; True on success. Never raises."""

@@ -5,11 +5,17 @@
 
 Before starting, the knowledge base is built (``python -m scamcheck.build``) and the model is
 trained if its inputs changed (``scripts/train_if_changed.py``). Server logs go to build/logs/.
+
+Everything started here stops together on Ctrl-C (SIGINT), on SIGTERM (a supervisor, a container
+runtime, or ``make`` passing on its own SIGTERM) and on SIGHUP (the terminal was closed). If this
+launcher is re-parented because whatever ran it has gone, it stops too; if it is killed outright
+(SIGKILL), the kernel sends every server SIGTERM (``StackConfig.die_with_parent``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -93,19 +99,61 @@ def banner(stack: Stack) -> str:
     ])
 
 
-def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class StopRequested(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP arrived, or the launcher lost its parent: stop everything."""
+
+
+def _stop_on_signal(signum: int, frame: FrameType | None) -> None:
+    # The first signal starts the shutdown; later ones (a second Ctrl-C, SIGHUP after SIGTERM)
+    # must not interrupt the clean-up half-way and leave servers behind.
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+    raise StopRequested(signal.Signals(signum).name)
+
+
+def install_stop_signals() -> None:
+    """Turn SIGINT, SIGTERM and SIGHUP into :class:`StopRequested` in the main thread."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, _stop_on_signal)
+
+
+class ParentWatch:
+    """Notices when this process is re-parented, i.e. whatever started it has gone."""
+
+    def __init__(self) -> None:
+        self._parent = os.getppid()
+
+    def check(self) -> None:
+        """Raise StopRequested when the original parent is gone."""
+        if os.getppid() != self._parent:
+            raise StopRequested("parent exited")
+
+
+def start_analyst_view(port: int = 8001) -> subprocess.Popen[bytes] | None:
+    """Datasette on the reports (read-only, login required) when a password is configured."""
+    if not (os.environ.get("ANALYST_PASSWORD") or os.environ.get("ANALYST_PASSWORD_HASH")):
+        print("Analyst view off: set ANALYST_PASSWORD to start it on port 8001.", flush=True)
+        return None
+    print(f"Analyst view (Datasette, login required): http://127.0.0.1:{port}/", flush=True)
+    return subprocess.Popen([sys.executable, "-m", "reports.analyst", "--port", str(port)], cwd=ROOT)
 
 
 def serve(config: StackConfig) -> int:
-    """Start the three servers, report where they are, and wait for Ctrl-C."""
+    """Start the servers (and the analyst view), report where they are, and wait for Ctrl-C."""
     stack = Stack(config)
+    parent = ParentWatch()
+    analyst = None
     try:
         print("Starting the action server, Rasa and the web chat (loading the model takes a "
               "little while)…", flush=True)
         stack.start()
         print(banner(stack), flush=True)
+        analyst = start_analyst_view()
         while True:
+            parent.check()
             for process in stack.processes:
                 if not process.running():
                     print(f"The {process.name} server stopped unexpectedly. Last lines of "
@@ -119,6 +167,9 @@ def serve(config: StackConfig) -> int:
         print("\nStopping…", flush=True)
         return 0
     finally:
+        if analyst is not None:
+            analyst.terminate()
+            analyst.wait(timeout=10)
         stack.close()
         print("Stopped.", flush=True)
 
@@ -128,17 +179,38 @@ def shell(config: StackConfig) -> int:
     config.rasa = False
     config.web = False
     stack = Stack(config)
+    parent = ParentWatch()
+    shell_process: subprocess.Popen[bytes] | None = None
     try:
         stack.start()
         print("Action server ready. Starting `rasa shell` (type /stop to quit)…", flush=True)
-        return subprocess.run(stack.shell_command(), cwd=ROOT, env=base_env()).returncode
+        # `rasa shell` stays in this terminal's process group (it reads the keyboard), so a
+        # closed terminal sends it SIGHUP too; a SIGTERM sent to this launcher alone is passed on.
+        shell_process = subprocess.Popen(stack.shell_command(), cwd=ROOT, env=base_env())
+        while True:
+            try:
+                return shell_process.wait(timeout=1.0)
+            except subprocess.TimeoutExpired:
+                parent.check()
     except StackError as error:
         print(error, file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 0
     finally:
+        if shell_process is not None:
+            _stop_shell(shell_process, config.stop_grace)
         stack.close()
+
+
+def _stop_shell(process: subprocess.Popen[bytes], grace: float) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="host name browsers use to reach the servers")
     parser.add_argument("--model", type=Path, help="model to load (default: train if needed)")
     args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    install_stop_signals()
     try:
         ensure_knowledge_base()
         model = args.model or ensure_model()
@@ -166,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     config = StackConfig(
         model=model, ports=Ports(args.actions_port, args.rasa_port, args.web_port),
-        host=args.host, public_host=args.public_host,
+        host=args.host, public_host=args.public_host, die_with_parent=True,
     )
     return shell(config) if args.shell else serve(config)
 

@@ -26,11 +26,13 @@ Prints passed/total per file, per language and overall, with the reason for each
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import sys
+import tempfile
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -487,6 +489,22 @@ def print_report(outcomes: Sequence[Outcome], show_failures: bool) -> None:
             print("\n".join(transcript_lines(outcome)))
 
 
+@contextlib.contextmanager
+def served_assistant() -> Iterator[str]:
+    """The assistant with the trained model on free ports, with a temporary tracker store."""
+    sys.path.insert(0, str(ROOT))  # run as a script: make the `scripts` package importable
+    from scripts.stack import Ports, Stack, StackConfig, available_ports
+    from scripts.train_if_changed import model_path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        config = StackConfig(
+            model=model_path(), ports=available_ports(Ports(actions=15170, rasa=15171, web=15172)),
+            web=False, public_host="127.0.0.1", tracker_db=Path(tmp) / "tracker.db",
+            log_dir=Path(tmp) / "logs")
+        with Stack(config) as stack:
+            yield stack.urls.rasa
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -498,6 +516,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--validate-only", action="store_true", help="check the format only")
     parser.add_argument("--workers", type=int, default=4, help="conversations played at once")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    parser.add_argument("--serve", action="store_true",
+                        help="start the action server and Rasa with the trained model for this run")
     args = parser.parse_args(argv)
 
     problems = validate_files(args.paths)
@@ -509,7 +529,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{count} conversations in {len(corpus_files(args.paths))} file(s): valid")
         return 1 if problems else 0
 
-    outcomes = run(load_corpus(args.paths), args.url, args.workers, args.timeout)
+    if args.serve:
+        with served_assistant() as url:
+            outcomes = run(load_corpus(args.paths), url, args.workers, args.timeout)
+    else:
+        outcomes = run(load_corpus(args.paths), args.url, args.workers, args.timeout)
     if args.json:
         print(json.dumps({
             "summary": summary(outcomes),

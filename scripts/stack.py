@@ -7,7 +7,9 @@ Used by ``scripts/run_all.py`` (``make run``) and by the tests that need real se
         print(s.urls.web)
 
 Every process runs in its own process group with its output in a log file; ``stop()`` sends
-SIGINT, then SIGTERM, then SIGKILL to each group, and only to the processes started here.
+SIGTERM to every group at once, then SIGKILL to whatever is left after a short grace period
+(well inside the 10 s a container runtime waits), and only to the processes started here. With
+``die_with_parent`` each server also gets SIGTERM from the kernel if the launcher itself is killed.
 Rasa gets a generated endpoints file whose action URL matches the chosen action-server port;
 everything else (tracker store, lock store, ...) is copied from ``endpoints.yml``, except the
 SQLite tracker database when ``tracker_db`` is given (tests use a temporary one).
@@ -15,6 +17,7 @@ SQLite tracker database when ``tracker_db`` is given (tests use a temporary one)
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -84,6 +87,9 @@ class StackConfig:
         startup_timeout: seconds to wait for all servers to answer.
         project: directory the action server and Rasa run in (holds ``actions/``).
         extra_env: environment variables added for every server.
+        die_with_parent: ask the kernel to send each server SIGTERM when the process that
+            started it dies, even by SIGKILL (Linux; used by ``make run``).
+        stop_grace: seconds each server gets to exit after SIGTERM before SIGKILL.
     """
 
     model: Path
@@ -99,6 +105,8 @@ class StackConfig:
     startup_timeout: float = 300.0
     project: Path = ROOT
     extra_env: dict[str, str] = field(default_factory=dict)
+    die_with_parent: bool = False
+    stop_grace: float = 6.0
 
     @property
     def urls(self) -> Urls:
@@ -186,6 +194,67 @@ def tail(path: Path, lines: int = 25) -> str:
         return "(no log)"
 
 
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def set_parent_death_signal() -> None:
+    """Runs in the child between fork and exec: SIGTERM this process when its parent dies."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the launcher's own clean-up still applies
+        pass
+
+
+def stop_all(processes: list[ManagedProcess], grace: float = 6.0) -> None:
+    """Stop several servers at once: each one's stop signal, SIGKILL after ``grace`` seconds.
+
+    Signalling them together keeps the whole shutdown within ``grace`` plus a moment, so a
+    supervisor's own deadline (Docker waits 10 s before SIGKILL) is not reached first.
+    """
+    for process in processes:
+        process.signal_group(process.stop_signal)
+    deadline = time.monotonic() + grace
+    for process in processes:
+        try:
+            process.popen.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            pass
+    for process in processes:
+        if process.running():
+            process.signal_group(signal.SIGKILL)
+    for process in processes:
+        try:
+            process.popen.wait(timeout=5.0)
+        except subprocess.TimeoutExpired:
+            pass
+        process.close_log()
+
+
+def wait_until_healthy(processes: list[ManagedProcess], timeout: float,
+                       log_dir: Path | None = None) -> None:
+    """Wait until every process's health URL answers 200; raise StackError if one dies or stalls.
+
+    Processes without a health URL are not waited for.
+    """
+    deadline = time.monotonic() + timeout
+    pending = [p for p in processes if p.health_url]
+    while pending:
+        for process in list(pending):
+            if not process.running():
+                raise StackError(
+                    f"The {process.name} server stopped while starting "
+                    f"(exit code {process.popen.returncode}). Last lines of "
+                    f"{process.log_path}:\n{tail(process.log_path)}"
+                )
+            if http_ok(process.health_url):
+                pending.remove(process)
+        if pending and time.monotonic() > deadline:
+            names = ", ".join(p.name for p in pending)
+            raise StackError(f"Timed out waiting for: {names}. Logs: {log_dir or 'see above'}")
+        if pending:
+            time.sleep(0.5)
+
+
 @dataclass
 class ManagedProcess:
     """One server started by this module."""
@@ -195,27 +264,47 @@ class ManagedProcess:
     log_path: Path
     health_url: str
     log_file: IO[bytes] | None = None
+    stop_signal: signal.Signals = signal.SIGTERM
 
     def running(self) -> bool:
         """Whether the process is still alive."""
         return self.popen.poll() is None
 
-    def stop(self, grace: float = 15.0) -> None:
-        """Stop the process group: SIGINT, then SIGTERM, then SIGKILL."""
-        for sig, wait in ((signal.SIGINT, grace), (signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
-            if not self.running():
-                break
-            try:
-                os.killpg(self.popen.pid, sig)
-            except ProcessLookupError:
-                break
-            try:
-                self.popen.wait(timeout=wait)
-            except subprocess.TimeoutExpired:
+    def rss_bytes(self) -> int:
+        """Resident memory of every live process in this server's process group, in bytes."""
+        total = 0
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
                 continue
+            try:
+                if os.getpgid(int(entry.name)) != self.popen.pid:
+                    continue
+                status = (entry / "status").read_text()
+            except (OSError, ProcessLookupError):
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total
+
+    def signal_group(self, sig: signal.Signals) -> None:
+        """Send ``sig`` to the process group of this server, if it is still running."""
+        if not self.running():
+            return
+        try:
+            os.killpg(self.popen.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def close_log(self) -> None:
+        """Close the log file (once)."""
         if self.log_file is not None:
             self.log_file.close()
             self.log_file = None
+
+    def stop(self, grace: float = 15.0) -> None:
+        """Stop the process group: its stop signal (SIGTERM), then SIGKILL after ``grace`` s."""
+        stop_all([self], grace)
 
 
 class Stack:
@@ -311,27 +400,12 @@ class Stack:
             command, cwd=cwd, env=base_env(extra),
             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=set_parent_death_signal if self.config.die_with_parent else None,
         )
         self.processes.append(ManagedProcess(name, popen, log_path, health_url, log_file))
 
     def _wait_until_healthy(self, processes: list[ManagedProcess]) -> None:
-        deadline = time.monotonic() + self.config.startup_timeout
-        pending = list(processes)
-        while pending:
-            for process in list(pending):
-                if not process.running():
-                    raise StackError(
-                        f"The {process.name} server stopped while starting "
-                        f"(exit code {process.popen.returncode}). Last lines of "
-                        f"{process.log_path}:\n{tail(process.log_path)}"
-                    )
-                if http_ok(process.health_url):
-                    pending.remove(process)
-            if pending and time.monotonic() > deadline:
-                names = ", ".join(p.name for p in pending)
-                raise StackError(f"Timed out waiting for: {names}. Logs: {self.config.log_dir}")
-            if pending:
-                time.sleep(0.5)
+        wait_until_healthy(processes, self.config.startup_timeout, self.config.log_dir)
 
     def process(self, name: str) -> ManagedProcess:
         """The running process called `name` ("actions", "rasa" or "webchat")."""
@@ -340,7 +414,7 @@ class Stack:
     def stop_process(self, name: str) -> None:
         """Stop one server (tests use it to drop the browser's connection)."""
         process = self.process(name)
-        process.stop()
+        process.stop(self.config.stop_grace)
         self.processes.remove(process)
 
     def start_process(self, name: str) -> None:
@@ -349,9 +423,8 @@ class Stack:
         self._wait_until_healthy([self.processes[-1]])
 
     def stop(self) -> None:
-        """Stop every server started here, newest first."""
-        for process in reversed(self.processes):
-            process.stop()
+        """Stop every server started here, all at once (see :func:`stop_all`)."""
+        stop_all(list(reversed(self.processes)), self.config.stop_grace)
         self.processes.clear()
 
     def close(self) -> None:

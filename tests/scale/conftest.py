@@ -1,0 +1,51 @@
+"""Shared fixtures: the model to serve, and a real Redis (port 16379) started per test module."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scripts.scale_services import Redis, ServiceError, missing_programs
+from scripts.stack import ROOT, port_is_free
+
+REDIS_PORT = 16379
+REDIS_PASSWORD = "scale-tests-only"
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``redis://`` URL of a Redis started for this test module (skipped if not installed)."""
+    if "redis-server" in missing_programs():
+        pytest.skip("redis-server is not installed (make scale-deps installs it)")
+    if not port_is_free(REDIS_PORT):
+        pytest.skip(f"port {REDIS_PORT} is taken: is a scale test already running?")
+    home = tmp_path_factory.mktemp("redis")
+    try:
+        process = Redis(home / "data", REDIS_PORT, REDIS_PASSWORD, home).start()
+    except ServiceError as error:
+        pytest.skip(f"Redis could not be started: {error}")
+    try:
+        yield f"redis://:{REDIS_PASSWORD}@127.0.0.1:{REDIS_PORT}/2"
+    finally:
+        process.stop()
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """The trained model: SCALE_TEST_MODEL, else the one `scripts/train_if_changed.py` names."""
+    if os.environ.get("SCALE_TEST_MODEL"):
+        path = Path(os.environ["SCALE_TEST_MODEL"])
+    else:
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
+            capture_output=True, text=True, check=True, cwd=ROOT,
+        )
+        path = Path(out.stdout.strip().splitlines()[-1])
+    if not path.exists():
+        pytest.fail(f"No trained model at {path}: run `make train` first.")
+    return path
