@@ -33,15 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.stack import (  # noqa: E402
-    BIN,
-    ManagedProcess,
-    Ports,
-    Stack,
-    StackConfig,
-    base_env,
-    wait_until_healthy,
-)
+from tooling.model import ensure_model  # noqa: E402
+from tooling.paths import BIN  # noqa: E402
+from tooling.ports import Ports  # noqa: E402
+from tooling.processes import ManagedProcess, base_env, wait_until_healthy  # noqa: E402
+from tooling.stack import Stack, StackConfig  # noqa: E402
 
 SCRIPTS = {
     "en": [
@@ -201,12 +197,6 @@ def init_bot_model(rasa_version: str) -> Path:
     return models[-1]
 
 
-def our_model() -> Path:
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_changed.py")],
-                         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
-    return Path(out.stdout.strip().splitlines()[-1])
-
-
 def timed_start(stack: Stack) -> float:
     started = time.perf_counter()
     stack.start()
@@ -276,7 +266,7 @@ def compare(args: argparse.Namespace) -> int:
 
     log_dir = ROOT / "build" / "bench"
     init_model = init_bot_model(rasa.__version__)
-    ours = bench_ours(args.model or our_model(), args, log_dir)
+    ours = bench_ours(args.model or ensure_model(), args, log_dir)
     init = bench_init_bot(init_model, args, log_dir)
     print_comparison(ours, init, args)
     return 1 if ours.errors or ours.silent else 0

@@ -21,9 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.bench_conversation import our_model, percentile, run  # noqa: E402
+from scripts.bench_conversation import percentile, run  # noqa: E402
 from scripts.scale import MAX_REPLICAS, TEST_PORTS, Deployment, ScaleConfig  # noqa: E402
-from scripts.scale_services import ServiceError  # noqa: E402
+from tooling.model import ensure_model  # noqa: E402
+from tooling.services import ServiceError  # noqa: E402
 
 
 def main() -> int:
@@ -39,7 +40,7 @@ def main() -> int:
 
     home = ROOT / "build" / "bench" / "scale"
     shutil.rmtree(home, ignore_errors=True)
-    config = ScaleConfig(model=args.model or our_model(), replicas=args.replicas,
+    config = ScaleConfig(model=args.model or ensure_model(), replicas=args.replicas,
                          action_servers=args.actions, ports=TEST_PORTS, home=home, web=False)
     deployment = Deployment(config)
     rows = []

@@ -18,9 +18,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from test_stories import ensure_model  # noqa: E402
+from tooling.model import ensure_model  # noqa: E402
 
 THRESHOLD = 0.90
 FILES = {"en": "tests/nlu/test_nlu_en.yml", "zh": "tests/nlu/test_nlu_zh.yml"}

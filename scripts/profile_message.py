@@ -29,8 +29,10 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.bench_conversation import SCRIPTS, our_model  # noqa: E402
-from scripts.stack import Ports, Stack, StackConfig  # noqa: E402
+from scripts.bench_conversation import SCRIPTS  # noqa: E402
+from tooling.model import ensure_model  # noqa: E402
+from tooling.ports import Ports  # noqa: E402
+from tooling.stack import Stack, StackConfig  # noqa: E402
 
 PORTS = Ports(actions=15163, rasa=15164, web=15168)
 # (label, file fragment, function name): the parts of one turn worth knowing about.
@@ -79,7 +81,7 @@ def main() -> int:
     parser.add_argument("--language", choices=sorted(SCRIPTS), default="en")
     parser.add_argument("--repeat", type=int, default=3, help="profiled conversations")
     args = parser.parse_args()
-    model = args.model or our_model()
+    model = args.model or ensure_model()
     out = ROOT / "build" / "profile"
     out.mkdir(parents=True, exist_ok=True)
 

@@ -4,7 +4,7 @@
     python scripts/run_all.py --shell    # action server + `rasa shell` on the command line
 
 Before starting, the knowledge base is built (``python -m scamcheck.build``) and the model is
-trained if its inputs changed (``scripts/train_if_changed.py``). Server logs go to build/logs/.
+trained if its inputs changed (``tooling/model.py``). Server logs go to build/logs/.
 
 Everything started here stops together on Ctrl-C (SIGINT), on SIGTERM (a supervisor, a container
 runtime, or ``make`` passing on its own SIGTERM) and on SIGHUP (the terminal was closed). If this
@@ -30,15 +30,10 @@ if str(ROOT) not in sys.path:
 
 import yaml  # noqa: E402
 
-from scripts.stack import (  # noqa: E402
-    RUN_PORTS,
-    Ports,
-    Stack,
-    StackConfig,
-    StackError,
-    base_env,
-    tail,
-)
+from tooling.model import TrainingError, ensure_model  # noqa: E402
+from tooling.ports import RUN_PORTS, Ports  # noqa: E402
+from tooling.processes import StackError, base_env, tail  # noqa: E402
+from tooling.stack import Stack, StackConfig  # noqa: E402
 
 WECHAT_ENTRY = "channels.wechat.WeChatInput"
 
@@ -46,15 +41,6 @@ WECHAT_ENTRY = "channels.wechat.WeChatInput"
 def ensure_knowledge_base() -> None:
     """Build the SQLite knowledge base from knowledge/*.yaml if it changed."""
     subprocess.run([sys.executable, "-m", "scamcheck.build"], cwd=ROOT, check=True)
-
-
-def ensure_model() -> Path:
-    """Train the model if its inputs changed; return its path."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py")],
-        cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True,
-    )
-    return Path(result.stdout.strip().splitlines()[-1])
 
 
 def wechat_status(credentials: Path, rasa_url: str) -> str:
@@ -233,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         model = args.model or ensure_model()
     except subprocess.CalledProcessError as error:
         print(f"Preparation failed ({' '.join(map(str, error.cmd))}).", file=sys.stderr)
+        return 1
+    except TrainingError as error:
+        print(f"Preparation failed: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -492,9 +492,10 @@ def print_report(outcomes: Sequence[Outcome], show_failures: bool) -> None:
 @contextlib.contextmanager
 def served_assistant() -> Iterator[str]:
     """The assistant with the trained model on free ports, with a temporary tracker store."""
-    sys.path.insert(0, str(ROOT))  # run as a script: make the `scripts` package importable
-    from scripts.stack import Ports, Stack, StackConfig, available_ports
-    from scripts.train_if_changed import model_path
+    sys.path.insert(0, str(ROOT))  # run as a script: make the `tooling` package importable
+    from tooling.model import model_path
+    from tooling.ports import Ports, available_ports
+    from tooling.stack import Stack, StackConfig
 
     with tempfile.TemporaryDirectory() as tmp:
         config = StackConfig(

@@ -12,7 +12,7 @@
   socket.io, and a second nginx port the replicas use to reach the action servers.
 
 Ports (run / tests) are listed in :data:`RUN_PORTS` and docs/scaling.md. Data and logs live in
-``build/scale/``. The model is trained first if needed (``scripts/train_if_changed.py``).
+``build/scale/``. The model is trained first if needed (``tooling/model.py``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from scripts.scale_services import (  # noqa: E402
+from tooling.model import ensure_model  # noqa: E402
+from tooling.paths import BIN  # noqa: E402
+from tooling.ports import port_is_free  # noqa: E402
+from tooling.processes import ManagedProcess, StackError, stop_all, tail, wait_until_healthy  # noqa: E402
+from tooling.services import (  # noqa: E402
     DB_NAME,
     DB_USER,
     DEBIAN_PACKAGES,
@@ -43,15 +47,6 @@ from scripts.scale_services import (  # noqa: E402
     load_secrets,
     missing_programs,
     spawn,
-)
-from scripts.stack import (  # noqa: E402
-    BIN,
-    ManagedProcess,
-    StackError,
-    port_is_free,
-    stop_all,
-    tail,
-    wait_until_healthy,
 )
 
 MAX_REPLICAS = 4
@@ -319,13 +314,6 @@ def install_debian_packages() -> int:
     return 0
 
 
-def train_model() -> Path:
-    """The model for the current data, trained if needed."""
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_changed.py")],
-                         cwd=ROOT, check=True, stdout=subprocess.PIPE, text=True)
-    return Path(out.stdout.strip().splitlines()[-1])
-
-
 class StopRequested(KeyboardInterrupt):
     """SIGINT, SIGTERM or SIGHUP: stop the deployment."""
 
@@ -377,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "deps":
         return install_debian_packages()
-    model = args.model or train_model()
+    model = args.model or ensure_model()
     return serve(ScaleConfig(model=model, replicas=args.replicas, action_servers=args.actions))
 
 

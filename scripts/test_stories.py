@@ -1,6 +1,6 @@
 """Conversation tests: `rasa test core --stories tests/ --fail-on-prediction-errors` on the cached model.
 
-Trains first only if the model for the current data does not exist yet (scripts/train_if_changed.py).
+Trains first only if the model for the current data does not exist yet (tooling/model.py).
 Writes reports to results/core/ (failed_test_stories.yml lists any failure). Exit code 0 only when
 every test story in tests/test_*.yml passes.
 """
@@ -14,18 +14,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-from train_if_changed import model_path  # noqa: E402
-
-
-def ensure_model() -> Path:
-    target = model_path()
-    if not target.exists():
-        done = subprocess.run([sys.executable, str(ROOT / "scripts" / "train_if_changed.py")], cwd=ROOT)
-        if done.returncode != 0 or not target.exists():
-            sys.exit("Training failed; cannot run the conversation tests.")
-    return target
+from tooling.model import TrainingError, ensure_model  # noqa: E402
 
 
 def main() -> int:
@@ -34,7 +26,10 @@ def main() -> int:
     parser.add_argument("--stories", default="tests/", help="test stories file or directory")
     parser.add_argument("--out", default="results/core")
     args = parser.parse_args()
-    model = args.model or ensure_model()
+    try:
+        model = args.model or ensure_model()
+    except TrainingError as error:
+        sys.exit(f"{error} Cannot run the conversation tests.")
     cmd = [
         str(Path(sys.executable).parent / "rasa"), "test", "core",
         "--model", str(model), "--stories", args.stories, "--out", args.out,

@@ -1,4 +1,4 @@
-"""scripts/stack.py: the commands it runs and the endpoints file it writes for Rasa."""
+"""tooling/stack.py: the commands it runs and the endpoints file it writes for Rasa."""
 
 from __future__ import annotations
 
@@ -7,14 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from scripts.stack import (
-    TEST_PORTS,
-    Stack,
-    StackConfig,
-    StackError,
-    port_is_free,
-    write_endpoints,
-)
+from tooling.ports import TEST_PORTS, port_is_free
+from tooling.processes import StackError
+from tooling.stack import Stack, StackConfig, write_endpoints
 
 
 def test_endpoints_point_at_the_chosen_action_port_and_keep_other_settings(

@@ -8,36 +8,26 @@ the test ports
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from scripts.stack import ROOT, Ports, Stack, StackConfig
+from tooling.model import model_from_env
+from tooling.paths import ROOT
+from tooling.ports import Ports
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.servers
 PORTS = Ports(actions=15056, rasa=15006, web=18081)
 APOLOGY_EN = "Sorry, part of me isn't working right now"
 
 
-def model_path() -> Path:
-    if os.environ.get("REST_TEST_MODEL"):
-        return Path(os.environ["REST_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    model = model_path()
+    model = model_from_env("REST_TEST_MODEL")
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     config = StackConfig(

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Locator, Page
 
-from scripts.stack import ROOT
+from tooling.paths import ROOT
 
 SETTLE_SECONDS = 1.2  # a turn is over when no bot message arrived for this long
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"

@@ -1,4 +1,4 @@
-"""Real servers (scripts/stack.py on the test ports) and Debian's Chromium driven by Playwright.
+"""Real servers (tooling/stack.py on the test ports) and Debian's Chromium driven by Playwright.
 
 The model is the one `scripts/train_if_changed.py --print-path` names (run `make train` first).
 BROWSER_TEST_MODEL and BROWSER_TEST_PROJECT point the tests at another model / project folder.
@@ -8,16 +8,17 @@ Screenshots go to test-artifacts/screenshots/, server logs to test-artifacts/log
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
-from scripts.stack import ROOT, TEST_PORTS, Stack, StackConfig, available_ports
 from tests.browser.chat_page import DESKTOP, RequestLog
+from tooling.model import model_from_env
+from tooling.paths import ROOT
+from tooling.ports import TEST_PORTS, available_ports
+from tooling.stack import Stack, StackConfig
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -27,15 +28,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def model_path() -> Path:
-    if os.environ.get("BROWSER_TEST_MODEL"):
-        return Path(os.environ["BROWSER_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="package")
 def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -44,7 +36,7 @@ def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def stack(tracker_db: Path) -> Iterator[Stack]:
-    model = model_path()
+    model = model_from_env("BROWSER_TEST_MODEL")
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     project = Path(os.environ.get("BROWSER_TEST_PROJECT", ROOT))

@@ -11,8 +11,8 @@ from urllib.request import urlopen
 
 import pytest
 
-from scripts.stack import Stack
 from tests.browser.chat_page import PHONE, SCREENSHOTS, ChatPage, user_events
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.browser
 

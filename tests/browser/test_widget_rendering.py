@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.stack import free_port
 from tests.browser.chat_page import ChatPage
 from tests.browser.fake_rasa import FakeRasa
+from tooling.ports import free_port
 from webchat.server import make_server
 
 pytestmark = pytest.mark.browser

@@ -7,33 +7,20 @@ tests). The model is the one ``scripts/train_if_changed.py --print-path`` names
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from scripts.stack import ROOT, Stack, StackConfig
-
-
-def model_path() -> Path:
-    """The trained model to load."""
-    if os.environ.get("CONVERSATION_TEST_MODEL"):
-        return Path(os.environ["CONVERSATION_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
+from tooling.model import model_from_env
+from tooling.paths import ROOT
+from tooling.stack import Stack, StackConfig
 
 
 @pytest.fixture(scope="module")
 def stack(request: pytest.FixtureRequest,
           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Action server and Rasa (no web chat) with a temporary tracker store."""
-    model = model_path()
+    model = model_from_env("CONVERSATION_TEST_MODEL")
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     name = request.module.__name__.rsplit(".", 1)[-1]

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from scripts.run_conversations import load_corpus, pass_rate, print_report, run
-from scripts.stack import Ports, Stack
+from tooling.ports import Ports
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.servers
 PORTS = Ports(actions=15100, rasa=15101, web=15102)

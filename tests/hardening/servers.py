@@ -8,31 +8,21 @@ and the WeChat channel is on with a test token.
 from __future__ import annotations
 
 import contextlib
-import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
 
-from scripts.stack import ROOT, Ports, Stack, StackConfig
 from tests.hardening.corpus import WECHAT_TOKEN
+from tooling.model import model_from_env
+from tooling.paths import ROOT
+from tooling.ports import Ports
+from tooling.stack import Stack, StackConfig
 
 PORTS = Ports(actions=15141, rasa=15140, web=15142)
 LOGS = ROOT / "test-artifacts" / "logs" / "hardening"
 
-
-def model_path() -> Path:
-    """The model to test: HARDENING_TEST_MODEL, else the one for the current data."""
-    if os.environ.get("HARDENING_TEST_MODEL"):
-        return Path(os.environ["HARDENING_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
 
 
 def write_private_endpoints(directory: Path, tracker_db: Path) -> Path:
@@ -59,7 +49,7 @@ def stack_config(model: Path, tmp: Path, name: str) -> StackConfig:
 @contextlib.contextmanager
 def hardened_stack(model: Path | None, name: str) -> Iterator[Stack]:
     """Start the stack, yield it, stop it (the temporary tracker database goes with it)."""
-    model = model or model_path()
+    model = model or model_from_env("HARDENING_TEST_MODEL")
     if not model.exists():
         raise FileNotFoundError(f"No trained model at {model}: run `make train` first.")
     with tempfile.TemporaryDirectory(prefix="hardening-") as tmp, \

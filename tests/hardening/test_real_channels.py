@@ -19,9 +19,10 @@ import httpx
 import pytest
 
 from channels.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
-from scripts.stack import Stack
 from tests.hardening.corpus import WECHAT_TOKEN, Figures, Players, play
-from tests.hardening.servers import model_path, stack_config
+from tests.hardening.servers import stack_config
+from tooling.model import model_from_env
+from tooling.stack import Stack
 
 pytestmark = pytest.mark.servers
 
@@ -36,7 +37,7 @@ def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(tracker_db: Path) -> Iterator[Stack]:
-    model = model_path()
+    model = model_from_env("HARDENING_TEST_MODEL")
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     with Stack(stack_config(model, tracker_db.parent, "real_channels")) as running:

@@ -22,7 +22,8 @@ import pytest
 
 from reports import CaseFacts, ReportStore, build_report, extract_identifiers
 from reports.analyst import AnalystSetupError, datasette_command, datasette_env
-from scripts.stack import ROOT, port_is_free
+from tooling.paths import ROOT
+from tooling.ports import port_is_free
 
 PORT = 18001
 BASE = f"http://127.0.0.1:{PORT}"

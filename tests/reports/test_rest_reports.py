@@ -7,10 +7,7 @@ a temporary reports database.
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +15,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scripts.stack import ROOT, Ports, Stack, StackConfig
+from tooling.model import model_from_env
+from tooling.paths import ROOT
+from tooling.ports import Ports
+from tooling.stack import Stack, StackConfig
 
 pytestmark = pytest.mark.servers
 PORTS = Ports(actions=15120, rasa=15121, web=15122)
@@ -28,15 +28,6 @@ STORY_ZH = ("有个自称京东金融客服的人打电话，说我银行卡号�
             "我已经转了3000。我叫王小明，我的手机是13912345678")
 
 
-def model_path() -> Path:
-    if os.environ.get("REST_TEST_MODEL"):
-        return Path(os.environ["REST_TEST_MODEL"])
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
-    )
-    return Path(out.stdout.strip().splitlines()[-1])
-
 
 @pytest.fixture(scope="module")
 def reports_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -45,7 +36,7 @@ def reports_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, reports_db: Path) -> Iterator[Stack]:
-    model = model_path()
+    model = model_from_env("REST_TEST_MODEL")
     if not model.exists():
         pytest.fail(f"No trained model at {model}: run `make train` first.")
     config = StackConfig(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from scripts.scale_services import Redis, ServiceError, missing_programs
-from scripts.stack import ROOT, port_is_free
+from tooling.model import model_from_env
+from tooling.ports import port_is_free
+from tooling.services import Redis, ServiceError, missing_programs
 
 REDIS_PORT = 16379
 REDIS_PASSWORD = "scale-tests-only"
@@ -37,15 +35,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def model() -> Path:
-    """The trained model: SCALE_TEST_MODEL, else the one `scripts/train_if_changed.py` names."""
-    if os.environ.get("SCALE_TEST_MODEL"):
-        path = Path(os.environ["SCALE_TEST_MODEL"])
-    else:
-        out = subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "train_if_changed.py"), "--print-path"],
-            capture_output=True, text=True, check=True, cwd=ROOT,
-        )
-        path = Path(out.stdout.strip().splitlines()[-1])
+    """The trained model: SCALE_TEST_MODEL, else the one for the current data."""
+    path = model_from_env("SCALE_TEST_MODEL")
     if not path.exists():
         pytest.fail(f"No trained model at {path}: run `make train` first.")
     return path

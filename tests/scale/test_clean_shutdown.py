@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from scripts.stack import ROOT, port_is_free
 from tests.scale.processes import OutputReader, alive, children, kill_leftovers, wait_until
+from tooling.paths import ROOT
+from tooling.ports import port_is_free
 
 pytestmark = pytest.mark.servers
 PORTS = {"--actions-port": 15165, "--rasa-port": 15166, "--web-port": 15167}

@@ -32,8 +32,8 @@ import pytest
 
 from channels.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 from scripts.scale import TEST_PORTS, Deployment, ScaleConfig
-from scripts.scale_services import StoreUnavailable
-from scripts.stack import ROOT
+from tooling.paths import ROOT
+from tooling.services import StoreUnavailable
 
 pytestmark = pytest.mark.servers
 CONVERSATIONS = 100

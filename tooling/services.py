@@ -21,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.stack import ROOT, ManagedProcess, base_env, http_ok, set_parent_death_signal, tail
+from tooling.paths import ROOT
+from tooling.processes import ManagedProcess, base_env, http_ok, set_parent_death_signal, tail
 
 DEPLOY = ROOT / "deploy"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
