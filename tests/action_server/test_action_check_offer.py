@@ -2,6 +2,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_check_offer import ActionCheckOffer
+from actions.texts import say
 from scamcheck import Facts, check
 from tests.action_server.conftest import entity, make_tracker
 
@@ -80,15 +81,19 @@ async def test_correction_after_the_verdict_updates_slots_and_checks_again(dispa
         SlotSet("claimed_identity", "360_iou"), SlotSet("money_sent", "yes"),
         SlotSet("amount_sent", "500"),
     ]
-    assert events[3].get("name") == "risk_level"
+    assert events[3] == SlotSet("risk_level", "high")
+    assert events[4] == SlotSet("stages", ["paid"])
     assert dispatcher.messages[0]["text"].startswith("Updated with what you just told me:\n\n⚠️ High risk")
-    assert "paid" in events[4]["value"]
 
 
-async def test_empty_story_still_gets_a_kind_verdict(dispatcher, domain):
+async def test_empty_story_gets_a_low_verdict_that_says_how_to_verify(dispatcher, domain):
     events = await ACTION.run(dispatcher, make_tracker("yes", intent="affirm"), domain)
-    assert events[0]["name"] == "risk_level"
-    assert dispatcher.messages[0]["text"]
+    assert events == [SlotSet("risk_level", "low"), SlotSet("stages", ["not_paid"]),
+                      SlotSet("red_flags", [])]
+    [message] = dispatcher.messages
+    assert message["text"] == "\n\n".join(
+        [say("verdict_low", "en"), say("verify_official", "en"), say("legit_lenders", "en")])
+    assert message["custom"]["assessment"]["risk"] == "low"
 
 
 async def test_a_recheck_that_changes_nothing_says_so_briefly(dispatcher, domain):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+import actions.texts
 from tooling.model import model_from_env
 from tooling.paths import ROOT
 from tooling.ports import Ports
@@ -22,7 +23,8 @@ from tooling.stack import Stack, StackConfig
 pytestmark = pytest.mark.servers
 PORTS = Ports(actions=15056, rasa=15006, web=18081)
 APOLOGY_EN = "Sorry, part of me isn't working right now"
-
+PAID_STORY = ("Someone from JD Finance called, my loan is frozen and I must pay an unfreezing fee. "
+              "I already paid 2000 yuan.")
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +47,24 @@ def say(stack: Stack, sender: str, message: str) -> list[dict]:
     return reply.json()
 
 
+def say_text(key: str) -> str:
+    """What the action server says for ``key`` in English (actions/texts.yml)."""
+    return actions.texts.say(key, "en")
+
+
+def assessment_of(messages: list[dict]) -> dict:
+    """The checker's assessment the verdict message carries."""
+    return next(m["custom"]["assessment"] for m in messages if "assessment" in m.get("custom", {}))
+
+
 def texts(messages: list[dict]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
 
 
 def test_a_story_that_already_answers_what_matters_gets_the_verdict_at_once(stack):
     sender = f"rest-{uuid.uuid4().hex[:8]}"
-    replies = say(stack, sender, "Someone from JD Finance called, my loan is frozen and I must pay "
-                                 "an unfreezing fee. I already paid 2000 yuan.")
-    assessment = next(m["custom"]["assessment"] for m in replies if "assessment" in m.get("custom", {}))
+    replies = say(stack, sender, PAID_STORY)
+    assessment = assessment_of(replies)
     advice = next(m["custom"]["advice"] for m in replies if "advice" in m.get("custom", {}))
     assert assessment["risk"] == "high"
     assert advice["stages"][0] == "paid"
@@ -74,6 +85,11 @@ def test_one_word_replies_never_loop_and_end_in_a_verdict(stack):
         replies = say(stack, sender, answer)
     assert any("assessment" in m.get("custom", {}) for m in replies), asked
     assert all(asked.count(q) <= 2 for q in asked), asked
+    verdict = next(m for m in replies if "assessment" in m.get("custom", {}))
+    assert verdict["text"].startswith(say_text(f"verdict_{verdict['custom']['assessment']['risk']}"))
+    advice = next(m["custom"]["advice"] for m in replies if "advice" in m.get("custom", {}))
+    assert "paid" not in advice["stages"] and advice["stages"][-1] == "not_paid", advice
+    assert say_text(f"advice_heading_{advice['stages'][0]}") in texts(replies)
 
 
 def test_chinese_user_gets_chinese_replies(stack):
@@ -92,4 +108,7 @@ def test_when_the_action_server_is_down_the_user_still_gets_an_answer(stack):
         assert "Hi, I'm an anti-fraud assistant" in texts(say(stack, sender, "hello"))
     finally:
         stack.start_process("actions")
-    assert texts(say(stack, f"rest-{uuid.uuid4().hex[:8]}", "/describe_offer"))
+    back = say(stack, f"rest-{uuid.uuid4().hex[:8]}", PAID_STORY)
+    assert APOLOGY_EN not in texts(back)
+    assert assessment_of(back)["risk"] == "high"
+    assert say_text("verdict_high") in texts(back)

@@ -28,7 +28,6 @@ CHROMIUM_ARGS = [
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-
 @pytest.fixture(scope="package")
 def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("tracker") / "tracker.db"

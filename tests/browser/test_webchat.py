@@ -11,6 +11,9 @@ from urllib.request import urlopen
 
 import pytest
 
+from actions.texts import say
+from scamcheck.advice import STAGES
+from scamcheck.knowledge import load_knowledge
 from tests.browser.chat_page import PHONE, SCREENSHOTS, ChatPage, user_events
 from tooling.stack import Stack
 
@@ -105,15 +108,34 @@ def assert_verdict_card(chat: ChatPage, language: str) -> None:
     flags = card.locator(".sg-flags li")
     assert flags.count() >= 1, "a scam story this clear must show at least one warning sign"
     assert flags.locator(".sg-flag-why").first.inner_text().strip()
-    steps = card.locator(".sg-steps li")
-    if steps.count():
-        tel_links = card.locator("a[href^='tel:']")
-        assert tel_links.count() >= 1, "advice steps should offer tap-to-call hotlines"
-        assert re.fullmatch(r"tel:\+?\d{3,}", tel_links.first.get_attribute("href") or "")
     if language == "zh":
         assert CJK.search(card.inner_text())
     else:
         assert not CJK.search(card.inner_text())
+
+
+def sourced_hotlines() -> set[str]:
+    """Every phone number an advice step of the knowledge base lists (each one has a source)."""
+    return {phone for step in load_knowledge().advice for phone in step.get("phones", [])}
+
+
+def assert_advice_after_the_card_with_tap_to_call_hotlines(chat: ChatPage, language: str) -> None:
+    """action_give_advice follows the verdict: a heading, numbered steps, hotlines as tel: links."""
+    headings = [say(f"advice_heading_{stage}", language) for stage in STAGES]
+    after_card = chat.page.locator(".sg-msg:has(.sg-card) ~ .sg-msg.sg-bot .sg-text")
+    advice = [after_card.nth(i) for i in range(after_card.count())
+              if after_card.nth(i).inner_text().startswith(tuple(headings))]
+    assert advice, f"no advice after the verdict card: {chat.transcript()}"
+    steps = advice[-1]
+    assert re.search(r"^1\. .+\n2\. ", steps.inner_text(), re.M), steps.inner_text()
+    links = steps.locator("a.sg-tel")
+    assert links.count() >= 1, f"no tap-to-call hotline in the advice: {steps.inner_text()}"
+    for i in range(links.count()):
+        link = links.nth(i)
+        number = link.inner_text()
+        assert number in sourced_hotlines(), number
+        assert link.get_attribute("href") == "tel:" + re.sub(r"[^\d+]", "", number)
+        assert number in (link.get_attribute("aria-label") or "")
 
 
 def test_english_conversation_from_greeting_to_verdict_card(new_page, stack: Stack) -> None:
@@ -124,6 +146,7 @@ def test_english_conversation_from_greeting_to_verdict_card(new_page, stack: Sta
     screenshot(chat, "desktop-en-verdict")  # as the user sees it: their message, then the card
 
     assert_verdict_card(chat, "en")
+    assert_advice_after_the_card_with_tap_to_call_hotlines(chat, "en")
     assert chat.page.get_by_role("button", name="Send").is_visible()
     chat.page.set_viewport_size(PHONE)
     chat.cards.last.scroll_into_view_if_needed()
@@ -143,6 +166,7 @@ def test_chinese_conversation_from_greeting_to_verdict_card(new_page, stack: Sta
     screenshot(chat, "desktop-zh-verdict")
 
     assert_verdict_card(chat, "zh")
+    assert_advice_after_the_card_with_tap_to_call_hotlines(chat, "zh")
     chat.page.set_viewport_size(PHONE)
     chat.cards.last.scroll_into_view_if_needed()
     screenshot(chat, "phone-zh-verdict")

@@ -1,17 +1,28 @@
 """How the widget draws what the bot sends, against a scripted socket.io server (no Rasa).
 
-The payloads have the shapes the real bot sends: the verdict is one event with the message text
-and ``custom.assessment`` (channels/socketio.py joins them), advice may carry ``advice_steps``.
+Every scripted reply is what the real actions send: ``action_check_offer`` and
+``action_give_advice`` run on inline trackers, and each message travels as channels/socketio.py
+emits it (text and ``custom`` JSON together in one event).
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import re
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from rasa_sdk import Action
+from rasa_sdk.executor import CollectingDispatcher
 
+from actions.action_check_offer import ActionCheckOffer
+from actions.action_give_advice import ActionGiveAdvice
+from actions.texts import say
+from scamcheck.advice import advice_steps
+from tests.action_server.conftest import make_tracker
 from tests.browser.chat_page import ChatPage
 from tests.browser.fake_rasa import FakeRasa
 from tooling.ports import free_port
@@ -19,54 +30,32 @@ from webchat.server import make_server
 
 pytestmark = pytest.mark.browser
 
-WHY = "Real lenders take their fees from the loan or charge them after approval."
-VERDICT = {
-    "text": (
-        "⚠️ High risk: this looks like a scam.\nWarning signs:\n"
-        f"• A fee before the loan is paid out: {WHY}\n\n"
-        "It looks like a known scam: Fake loan with fees paid up front.\n\n"
-        "What real lenders do: they never ask you to pay anything before the loan is paid out."
-    ),
-    "custom": {
-        "assessment": {
-            "risk": "high", "score": 88, "language": "en", "advice": ["not_paid_stop"],
-            "red_flags": [{"id": "upfront_fee", "label": "A fee before the loan is paid out",
-                           "evidence": ["<b>unfreezing fee</b>"], "why": WHY}],
-            "patterns": [{"id": "upfront_fee_loan", "name": "Fake loan with fees paid up front"}],
-        },
-        "advice_steps": [{
-            "id": "report_uk",
-            "text": "Call 159 to reach your bank's fraud team, then report to Report Fraud "
-                    "(reportfraud.police.uk or 0300 123 2040).",
-            "phones": ["159", "0300 123 2040"], "sources": [],
-        }],
-    },
-}
-LOW = {
-    "text": "I found no known warning signs in what you told me. That does not prove the offer "
-            "is safe, because scammers keep changing their scripts.",
-    "custom": {"assessment": {"risk": "low", "score": 5, "language": "en", "red_flags": [],
-                              "patterns": [], "advice": []}},
-}
-STEP_REPORT = "Report it to Report Fraud (reportfraud.police.uk or 0300 123 2040)."
-STEP_TEXTS = "Forward scam texts free to 7726."
-ADVICE = {
-    "text": "✅ Good that you haven't paid. Here's what to do:\n"
-            f"1. {STEP_REPORT}\n2. {STEP_TEXTS}\n\n"
-            "Not in the UK? Tell me where you are.",
-    "custom": {"advice_steps": [
-        {"id": "report", "text": STEP_REPORT, "phones": ["0300 123 2040"], "sources": []},
-        {"id": "texts", "text": STEP_TEXTS, "phones": ["7726"], "sources": []},
-    ]},
-}
-ZH_VERDICT = {
-    "text": "⚠️ 风险很高：这很像是诈骗。\n危险信号：\n• 放款前收费：正规贷款机构不会在放款前收取任何费用。",
-    "custom": {"assessment": {
-        "risk": "high", "score": 90, "language": "zh", "patterns": [], "advice": [],
-        "red_flags": [{"id": "upfront_fee", "label": "放款前收费", "evidence": ["解冻费"],
-                       "why": "正规贷款机构不会在放款前收取任何费用。"}],
-    }},
-}
+STORY_EN = ("Someone from JD Finance customer service called. They said my bank card number was "
+            "wrong and the loan is frozen, I must pay a 2000 yuan unfreezing fee first.")
+STORY_ZH = "自称京东金融客服的人打电话，说我银行卡号填错了，贷款被冻结，要先交2000元解冻费。"
+STORY_LOW = "My bank offered me a mortgage in the branch, I signed at the counter."
+
+
+def sent_by(action: Action, **slots: Any) -> dict[str, Any]:
+    """The one message ``action`` sends for a tracker with ``slots``, as the socket.io event."""
+    dispatcher = CollectingDispatcher()
+    asyncio.run(action.run(dispatcher, make_tracker("no", intent="deny", slots=slots), {}))
+    [message] = dispatcher.messages
+    return {key: message[key] for key in ("text", "custom") if message.get(key)}
+
+
+VERDICT = sent_by(ActionCheckOffer(), offer_story=STORY_EN, money_sent="no")
+ZH_VERDICT = sent_by(ActionCheckOffer(), offer_story=STORY_ZH, money_sent="no", language="zh")
+LOW = sent_by(ActionCheckOffer(), offer_story=STORY_LOW, money_sent="no")
+ADVICE_UK_PAID = sent_by(ActionGiveAdvice(), stages=["paid"], region="uk")
+ADVICE_CN = sent_by(ActionGiveAdvice(), stages=["not_paid"])
+HOSTILE_EVIDENCE = copy.deepcopy(VERDICT)
+HOSTILE_EVIDENCE["custom"]["assessment"]["red_flags"][0]["evidence"] = ["<b>unfreezing fee</b>"]
+
+
+def sourced_phones(stages: list[str], region: str) -> set[str]:
+    """The phone numbers the knowledge base lists for the advice steps of ``stages``."""
+    return {phone for step in advice_steps(stages, region, "en") for phone in step.phones}
 
 
 @pytest.fixture(scope="module")
@@ -74,8 +63,10 @@ def fake_rasa() -> Iterator[FakeRasa]:
     server = FakeRasa(free_port()).start()
     server.script.update({
         "verdict please": [VERDICT],
+        "hostile evidence please": [HOSTILE_EVIDENCE],
         "low please": [LOW],
-        "advice please": [ADVICE],
+        "uk advice please": [ADVICE_UK_PAID],
+        "advice please": [ADVICE_CN],
         "中文结果": [ZH_VERDICT],
         "html please": [{"text": 'Look: <img src=x onerror="window.pwned=1"> <b>bold</b>'}],
         "amounts please": [{"text": "You paid 5000 yuan on 2024-05-01. Call 110 now."}],
@@ -115,51 +106,82 @@ def test_a_new_conversation_is_opened_in_the_pages_language(
 def test_the_verdict_card_shows_risk_flags_advice_and_the_rest_of_the_text(
     chat: ChatPage,
 ) -> None:
+    assessment = VERDICT["custom"]["assessment"]
+    assert assessment["risk"] == "high"
     chat.say("verdict please")
 
     card = chat.cards.last
     assert "sg-risk-high" in (card.get_attribute("class") or "")
     assert "High risk" in card.get_by_role("heading").first.inner_text()
-    assert "Score 88 out of 100" in card.inner_text()
-    assert card.locator(".sg-flag-label").inner_text() == "A fee before the loan is paid out"
-    assert card.locator(".sg-flag-why").inner_text() == WHY
-    assert chat.log.inner_text().count(WHY) == 1, "the why is shown once, not in text and card"
-    assert "What real lenders do" in card.inner_text()
-    assert "It looks like a known scam: Fake loan" in card.inner_text()
-    assert "Warning signs:" not in card.inner_text(), "the text's own list heading is dropped"
+    assert f"Score {assessment['score']} out of 100" in card.inner_text()
+    flags = assessment["red_flags"]
+    assert card.locator(".sg-flag-label").all_inner_texts() == [f["label"] for f in flags]
+    assert card.locator(".sg-flag-why").all_inner_texts() == [f["why"] for f in flags]
+    for flag in flags:
+        assert chat.log.inner_text().count(flag["why"]) == 1, "the why is shown once, not in text and card"
+    assert say("legit_lenders", "en") in card.inner_text()
+    names = say("pattern_separator", "en").join(p["name"] for p in assessment["patterns"])
+    assert say("pattern_line", "en", names=names) in card.inner_text()
+    assert say("flags_heading", "en") not in card.inner_text(), "the text's own list heading is dropped"
 
 
 def test_the_users_words_quoted_in_the_card_are_text(chat: ChatPage) -> None:
-    chat.say("verdict please")
+    chat.say("hostile evidence please")
 
-    evidence = chat.cards.last.locator(".sg-evidence")
+    evidence = chat.cards.last.locator(".sg-evidence").first
     assert "<b>unfreezing fee</b>" in evidence.inner_text()
     assert evidence.locator("b").count() == 0
 
 
-def test_hotlines_in_advice_steps_are_tap_to_call_links(chat: ChatPage) -> None:
-    chat.say("verdict please")
-
-    links = chat.cards.last.locator("a[href^='tel:']")
-    assert [links.nth(i).get_attribute("href") for i in range(links.count())] == [
-        "tel:159", "tel:03001232040",
-    ]
-    assert links.first.get_attribute("aria-label") == "Call 159"
-    assert chat.cards.last.locator("a:not([href^='tel:'])").count() == 0, "no web links"
+def advice_bubbles(chat: ChatPage, heading: str) -> list[str]:
+    texts = chat.page.locator(".sg-msg.sg-bot .sg-text").all_inner_texts()
+    first = max(i for i, text in enumerate(texts) if text.startswith(heading))
+    return texts[first:]
 
 
-def test_advice_steps_become_a_card_with_every_hotline_callable(chat: ChatPage) -> None:
+def test_advice_shows_every_step_in_order_and_the_region_hint_on_its_own(chat: ChatPage) -> None:
     chat.say("advice please")
 
-    card = chat.cards.last
-    assert "sg-advice" in (card.get_attribute("class") or "")
-    assert card.get_by_role("heading").first.inner_text() == "What to do now"
-    assert card.locator(".sg-lead").inner_text() == "✅ Good that you haven't paid. Here's what to do:"
-    assert card.locator(".sg-steps li").all_inner_texts() == [STEP_REPORT, STEP_TEXTS]
-    assert chat.log.inner_text().count(STEP_TEXTS) == 1
-    hrefs = card.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs == ["tel:03001232040", "tel:7726"]
-    assert "Not in the UK? Tell me where you are." in card.inner_text()
+    steps = advice_steps(["not_paid"], "cn", "en")
+    heading = say("advice_heading_not_paid", "en")
+    assert advice_bubbles(chat, heading) == [
+        "\n".join([heading] + [f"{n}. {step.text}" for n, step in enumerate(steps, 1)]),
+        say("region_hint", "en"),
+    ]
+    assert chat.cards.count() == 0, "advice is plain text: the bot sends no advice card"
+
+
+def test_the_anti_fraud_line_in_the_advice_is_tap_to_call(chat: ChatPage) -> None:
+    chat.say("advice please")
+
+    bubble = chat.page.locator(".sg-msg.sg-bot", has_text=say("advice_heading_not_paid", "en")).last
+    links = bubble.locator("a")
+    hrefs = links.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["tel:96110"]
+    assert links.first.get_attribute("aria-label") == "Call 96110"
+    assert "96110" in sourced_phones(["not_paid"], "cn")
+
+
+def test_hotlines_after_call_in_uk_advice_are_links_and_web_addresses_are_not(chat: ChatPage) -> None:
+    chat.say("uk advice please")
+
+    bubble = chat.page.locator(".sg-msg.sg-bot", has_text=say("advice_heading_paid", "en")).last
+    hrefs = bubble.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "tel:159" in hrefs
+    assert all(href.startswith("tel:") for href in hrefs), "no web links, even to official sites"
+    linked = {re.sub(r"\D", "", href) for href in hrefs}
+    assert linked <= {re.sub(r"\D", "", phone) for phone in sourced_phones(["paid"], "uk")}
+
+
+@pytest.mark.xfail(strict=True, reason="the advice message carries step ids, not the steps' phone "
+                   "numbers, so only numbers right after 'call' become links")
+def test_every_hotline_the_uk_advice_lists_is_tap_to_call(chat: ChatPage) -> None:
+    chat.say("uk advice please")
+
+    bubble = chat.page.locator(".sg-msg.sg-bot", has_text=say("advice_heading_paid", "en")).last
+    hrefs = bubble.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    wanted = {"tel:" + re.sub(r"\D", "", phone) for phone in sourced_phones(["paid"], "uk")}
+    assert wanted <= set(hrefs)
 
 
 def test_only_numbers_after_call_become_links_in_plain_text(chat: ChatPage) -> None:
@@ -171,6 +193,7 @@ def test_only_numbers_after_call_become_links_in_plain_text(chat: ChatPage) -> N
 
 
 def test_low_risk_is_never_called_safe(chat: ChatPage) -> None:
+    assert LOW["custom"]["assessment"]["risk"] == "low"
     chat.say("low please")
 
     card = chat.cards.last
@@ -178,14 +201,17 @@ def test_low_risk_is_never_called_safe(chat: ChatPage) -> None:
     assert "No known warning signs" in badge
     assert "safe" not in badge.lower()
     assert "sg-risk-low" in (card.get_attribute("class") or "")
-    assert "does not prove the offer is safe" in card.inner_text()
+    assert say("verdict_low", "en") in card.inner_text()
+    assert say("verify_official", "en") in card.inner_text()
 
 
 def test_a_chinese_verdict_switches_the_interface_to_chinese(chat: ChatPage) -> None:
+    assert ZH_VERDICT["custom"]["assessment"]["language"] == "zh"
     chat.say("中文结果")
 
     card = chat.cards.last
     assert "高风险" in card.locator(".sg-badge").inner_text()
+    assert say("legit_lenders", "zh") in card.inner_text()
     assert chat.page.locator(".sg-msg").last.get_attribute("lang") == "zh-Hans"
     assert chat.page.get_by_role("button", name="发送").is_visible()
 

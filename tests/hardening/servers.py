@@ -24,7 +24,6 @@ PORTS = Ports(actions=15141, rasa=15140, web=15142)
 LOGS = ROOT / "test-artifacts" / "logs" / "hardening"
 
 
-
 def write_private_endpoints(directory: Path, tracker_db: Path) -> Path:
     """endpoints.yml with the private tracker store on ``tracker_db``."""
     settings = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8")) or {}

@@ -28,7 +28,6 @@ STORY_ZH = ("有个自称京东金融客服的人打电话，说我银行卡号�
             "我已经转了3000。我叫王小明，我的手机是13912345678")
 
 
-
 @pytest.fixture(scope="module")
 def reports_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("reports") / "reports.db"

@@ -1,8 +1,11 @@
 """Verdicts on our own labelled examples (English, Chinese, mixed, typos, negations, legit)."""
 
+import re
+
 import pytest
 
-from scamcheck import Facts, RiskLevel, check
+from actions.verdict import verdict_text
+from scamcheck import Facts, RiskLevel, check, cli
 
 SCAMS_EN = [
     "They said my loan is approved but I must pay a 500 yuan processing fee before they release it",
@@ -177,11 +180,46 @@ def test_non_loan_scams_are_flagged_and_named_as_other_scams():
     assert result.patterns[0].kind == "other"
 
 
-def test_low_risk_is_never_called_safe():
-    result = check("hello, what's the weather like")
-    payload = result.to_dict()
-    assert payload["risk"] == "low"
-    assert "safe" not in str(payload).lower()
+LOW_RISK_MESSAGES = {"en": "hello, what's the weather like", "zh": "你好，今天天气怎么样"}
+SAFE_WORDS = {"en": re.compile(r"\bsafe(ly|ty)?\b", re.I), "zh": re.compile("安全|放心")}
+NEGATIONS = {"en": re.compile(r"\b(not|never|no)\b|n't", re.I), "zh": re.compile("不|没|别|未")}
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”|「[^」]*」')
+
+
+def what_the_cli_prints(text: str, lang: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert cli.main([text, "--lang", lang]) == 0
+    return capsys.readouterr().out
+
+
+def sentences_calling_it_safe(text: str, lang: str) -> list[str]:
+    """Every clause that says "safe" without negating it (quoted scam terms such as
+    "safe account" are the scammer's words, not ours)."""
+    clauses = re.split(r"[.,;:!?。，；：！？()（）\n]", QUOTED.sub("", text))
+    return [c for c in clauses if SAFE_WORDS[lang].search(c) and not NEGATIONS[lang].search(c)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_low_risk_verdict_is_never_worded_as_safe_and_says_how_to_verify(lang, capsys):
+    assessment = check(LOW_RISK_MESSAGES[lang], None, lang)
+    assert assessment.risk is RiskLevel.LOW
+    chat = verdict_text(assessment, lang)
+    command_line = what_the_cli_prints(LOW_RISK_MESSAGES[lang], lang, capsys)
+    for shown in (chat, command_line):
+        assert sentences_calling_it_safe(shown, lang) == [], shown
+        assert not re.search(r"no risk|risk-free|没有风险|无风险|零风险", shown, re.I), shown
+        assert ("official" in shown) if lang == "en" else ("官方" in shown), shown
+    # The verdict says plainly that finding nothing is not proof.
+    assert SAFE_WORDS[lang].search(chat.split("\n")[0]) and NEGATIONS[lang].search(chat.split("\n")[0])
+
+
+@pytest.mark.parametrize("wording, lang", [
+    ("I found no warning signs, so this offer is safe.", "en"),
+    ("Good news: you can safely go ahead.", "en"),
+    ("没有发现诈骗特征，可以放心办理。", "zh"),
+    ("这个平台是安全的。", "zh"),
+])
+def test_the_safe_wording_check_catches_a_verdict_that_calls_it_safe(wording, lang):
+    assert sentences_calling_it_safe(wording, lang)
 
 
 def test_facts_from_the_conversation_count_even_without_words():
@@ -202,12 +240,23 @@ def test_region_selects_local_channels():
     assert "report_uk_paid" in uk.advice and "call_110_stop_payment" not in uk.advice
 
 
-def test_score_is_bounded_and_consistent_with_risk():
-    for text in SCAMS_EN + LEGIT_AND_SAFE:
-        result = check(text)
-        assert 0 <= result.score <= 100
-        if result.risk is RiskLevel.LOW:
-            assert result.score < 35
+RANK = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
+
+
+@pytest.mark.parametrize("scam", SCAMS_EN + SCAMS_ZH)
+def test_friendly_small_talk_around_a_scam_does_not_lower_the_risk(scam):
+    alone = check(scam)
+    wrapped = check(f"{LEGIT_AND_SAFE[2]} {scam} {LEGIT_AND_SAFE[-1]}")
+    assert RANK[wrapped.risk] >= RANK[alone.risk], (scam, alone.to_dict(), wrapped.to_dict())
+
+
+def test_two_warning_signs_together_are_at_least_as_risky_as_either_alone():
+    one = check("they want a 500 yuan processing fee before the loan")
+    other = check("he asked me to read him the verification code")
+    both = check("they want a 500 yuan processing fee before the loan, and he asked me to read him "
+                 "the verification code")
+    assert RANK[both.risk] >= max(RANK[one.risk], RANK[other.risk])
+    assert {f.id for f in one.red_flags} | {f.id for f in other.red_flags} <= {f.id for f in both.red_flags}
 
 
 def test_huge_input_is_checked_on_its_beginning_without_crashing():
