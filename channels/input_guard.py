@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections import OrderedDict, deque
+from collections import deque
 from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -32,6 +32,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from channels.expiring_cache import ExpiringCache
 
 NOTICES_FILE = Path(__file__).resolve().parent / "notices.yml"
 LANGUAGES = ("en", "zh")
@@ -128,6 +130,19 @@ def neutralise_command(text: str, offered: Container[str] = ()) -> str:
     return text
 
 
+def looks_like_command(text: str) -> bool:
+    """Whether Rasa would read ``text`` as an intent command: it starts with "/"."""
+    return text.lstrip().startswith(COMMAND_PREFIX)
+
+
+def without_command_prefix(text: str) -> str:
+    """User text as words only: normalised (:func:`normalise_text`), every leading "/" removed.
+
+    Normalising first means "\u200b/restart" loses its slash too. Every channel uses this rule.
+    """
+    return neutralise_command(normalise_text(text))
+
+
 def has_words(text: str) -> bool:
     """Whether the text has at least one letter, digit or symbol (emoji count), not just marks."""
     return any(unicodedata.category(char)[0] in "LNS" for char in text)
@@ -158,24 +173,21 @@ class RateLimiter:
     ) -> None:
         self.limit = limit
         self.window = window
-        self._max_senders = max_senders
         self._clock = clock
-        self._seen: OrderedDict[str, deque[float]] = OrderedDict()
+        self._seen: ExpiringCache[str, deque[float]] = ExpiringCache(max_senders, clock=clock)
 
     def allow(self, sender: str) -> bool:
         """Record one message from ``sender``; False when it is over the limit."""
         if self.limit <= 0:
             return True
         now = self._clock()
-        times = self._seen.pop(sender, None) or deque()
+        times = self._seen.get(sender) or deque()
         while times and now - times[0] >= self.window:
             times.popleft()
         allowed = len(times) < self.limit
         if allowed:
             times.append(now)
-        self._seen[sender] = times
-        while len(self._seen) > self._max_senders:
-            self._seen.popitem(last=False)
+        self._seen.put(sender, times)
         return allowed
 
 
@@ -224,7 +236,7 @@ class InputGuard:
             )
         if raw in offered:  # a button press: the bot's own payload, exactly as it was sent
             return Screened(Outcome.TO_RASA, text=raw, language=notice_language(raw, language_hint))
-        text = neutralise_command(normalise_text(raw))
+        text = without_command_prefix(raw)
         language = notice_language(text, language_hint)
         if not has_words(text):
             return Screened(Outcome.EMPTY, notice=notice("empty", language), language=language)

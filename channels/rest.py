@@ -37,7 +37,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.input_guard import InputGuard, button_payloads, notice, notice_language
+from channels.input_guard import (
+    InputGuard,
+    button_payloads,
+    looks_like_command,
+    notice,
+    notice_language,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -155,8 +161,7 @@ class RestInput(InputChannel):
         if raw is not None and not isinstance(raw, str):
             return bad_request('"message" must be a string')
         metadata = small_metadata(payload.get("metadata"))
-        offered = await offered_to(request, sender) if (raw or "").lstrip().startswith("/") \
-            else frozenset()
+        offered = await offered_to(request, sender) if looks_like_command(raw or "") else frozenset()
         screened = self.guard.screen(sender, raw or "", offered,
                                      (metadata or {}).get("language"))
         if not screened.to_rasa:

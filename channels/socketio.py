@@ -38,7 +38,6 @@ import json
 import logging
 import re
 import uuid
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
@@ -48,6 +47,7 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 from socketio import AsyncServer
 
+from channels.expiring_cache import ExpiringCache
 from channels.input_guard import InputGuard
 
 logger = logging.getLogger(__name__)
@@ -68,15 +68,11 @@ class OfferedButtons:
 
     def __init__(self, max_sessions: int = MAX_REMEMBERED_SESSIONS) -> None:
         """Create an empty memory that forgets the oldest conversations beyond `max_sessions`."""
-        self._payloads: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._max_sessions = max_sessions
+        self._payloads: ExpiringCache[str, frozenset[str]] = ExpiringCache(max_sessions)
 
     def remember(self, session_id: str, payloads: Iterable[str]) -> None:
         """Record the payloads just offered to `session_id`, replacing earlier ones."""
-        self._payloads[session_id] = frozenset(payloads)
-        self._payloads.move_to_end(session_id)
-        while len(self._payloads) > self._max_sessions:
-            self._payloads.popitem(last=False)
+        self._payloads.put(session_id, frozenset(payloads))
 
     def was_offered(self, session_id: str, payload: str) -> bool:
         """Whether `payload` is one of the buttons currently offered to `session_id`."""

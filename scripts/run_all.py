@@ -51,7 +51,7 @@ def wechat_status(credentials: Path, rasa_url: str) -> str:
     if WECHAT_ENTRY not in entries:
         return f"WeChat: off ({WECHAT_ENTRY} is not in {credentials.name})"
     try:
-        from channels.wechat_settings import WeChatSettings
+        from channels.wechat.settings import WeChatSettings
 
         return WeChatSettings.from_sources(entries[WECHAT_ENTRY]).describe(rasa_url)
     except Exception as error:  # noqa: BLE001 (a status line must never stop the launcher)

@@ -15,9 +15,9 @@ from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
 from channels.wechat import WeChatInput
-from channels.wechat_push import CustomerServiceClient
-from channels.wechat_settings import WeChatSettings
-from channels.wechat_sim import (
+from channels.wechat.push import CustomerServiceClient
+from channels.wechat.settings import WeChatSettings
+from devtools.wechat_sim import (
     FakeWeChatAPI,
     SimConfig,
     build_message_xml,

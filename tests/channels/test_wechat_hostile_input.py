@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from channels import wechat_xml
-from channels.wechat_sim import build_message_xml, sign_message
+from channels.wechat import safe_xml
+from devtools.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
     ACCOUNT,
     AES_KEY,
@@ -38,11 +38,17 @@ HOSTILE = {
     "lower-case-doctype": "<!doctype xml>" + MESSAGE,
     "doctype-behind-a-comment": "<!-- <![CDATA[ --><!DOCTYPE x [<!ENTITY a 'b'>]><!-- ]]> -->"
     + MESSAGE,
+}
+# Entity references with no DTD at all: nothing for the text rules to find, so the document is
+# parsed, and the parser must refuse the unknown entities instead of skipping or expanding them.
+UNDECLARED = {
     "undeclared-entity": MESSAGE.replace("<![CDATA[hi]]>", "&xxe;"),
+    "undeclared-entity-bomb": MESSAGE.replace("<![CDATA[hi]]>", "&lol9;" * 1000),
 }
 
 
-@pytest.mark.parametrize("body", HOSTILE.values(), ids=HOSTILE.keys())
+@pytest.mark.parametrize("body", [*HOSTILE.values(), *UNDECLARED.values()],
+                         ids=[*HOSTILE.keys(), *UNDECLARED.keys()])
 async def test_hostile_xml_is_refused_without_reaching_rasa(body):
     rasa = FakeRasa()
     app, _ = make_app(rasa)
@@ -139,15 +145,30 @@ def test_declarations_are_refused_before_any_xml_parser_runs(body, monkeypatch):
     def no_parsing(*_args, **_kwargs):
         raise AssertionError("an XML parser was created for a hostile document")
 
-    monkeypatch.setattr(wechat_xml.xml.parsers.expat, "ParserCreate", no_parsing)
+    monkeypatch.setattr(safe_xml.xml.parsers.expat, "ParserCreate", no_parsing)
     # A DOCTYPE hidden behind a comment is caught by the strict prolog rule instead.
-    expected = wechat_xml.BadXMLError if "<!--" in body else wechat_xml.HostileXMLError
-    if "DOCTYPE" in body.upper():
-        with pytest.raises(expected):
-            wechat_xml.screen_xml(body)
+    expected = safe_xml.BadXMLError if "<!--" in body else safe_xml.HostileXMLError
+    with pytest.raises(expected):
+        safe_xml.screen_xml(body)
+
+
+@pytest.mark.parametrize("body", UNDECLARED.values(), ids=UNDECLARED.keys())
+def test_undeclared_entities_are_parsed_and_refused_unexpanded(body, monkeypatch):
+    parsers = []
+    create_parser = safe_xml.xml.parsers.expat.ParserCreate
+
+    def recording(*args, **kwargs):
+        parsers.append(create_parser(*args, **kwargs))
+        return parsers[-1]
+
+    monkeypatch.setattr(safe_xml.xml.parsers.expat, "ParserCreate", recording)
+    with pytest.raises(safe_xml.BadXMLError, match="undefined entity") as refused:
+        safe_xml.screen_xml(body)
+    assert len(parsers) == 1  # the expat guard read the document: no text rule stopped it first
+    assert refused.type is safe_xml.BadXMLError  # malformed, not a declaration
 
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
 def test_the_expat_guard_alone_also_stops_at_the_dtd(body):
-    with pytest.raises(wechat_xml.HostileXMLError):
-        wechat_xml._guard_parse(body)
+    with pytest.raises(safe_xml.HostileXMLError):
+        safe_xml._guard_parse(body)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from channels.wechat_render import compose_reply, utf8_len
-from channels.wechat_sim import sign_message
+from channels.wechat.render import compose_reply, utf8_len
+from devtools.wechat_sim import sign_message
 from tests.channels.conftest import FakeRasa, make_app, post_raw, send, sim_config
 
 OPTIONS = [

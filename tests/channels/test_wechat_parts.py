@@ -8,12 +8,21 @@ import pytest
 import xmltodict
 from wechatpy import parse_message
 
-from channels.wechat_dedup import InMemoryDedupStore, Outcome, dedup_key
-from channels.wechat_push import CustomerServiceClient
-from channels.wechat_render import compose_reply, render_text_reply, truncate_to, utf8_len
-from channels.wechat_settings import WeChatConfigError, WeChatSettings, wechat_enabled
-from channels.wechat_sim import build_message_xml
-from tests.channels.conftest import AES_KEY, APP_ID, APP_SECRET, OPENID
+from channels.wechat.dedup import InMemoryDedupStore, Outcome, dedup_key
+from channels.wechat.push import CustomerServiceClient
+from channels.wechat.render import compose_reply, render_text_reply, truncate_to, utf8_len
+from channels.wechat.settings import WeChatConfigError, WeChatSettings, wechat_enabled
+from devtools.wechat_sim import build_message_xml
+from tests.channels.conftest import (
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    OPENID,
+    FakeRasa,
+    make_app,
+    make_settings,
+    send,
+)
 
 
 class FakeClock:
@@ -189,8 +198,35 @@ async def test_unreachable_api_is_reported_without_raising():
         await client.close()
 
 
-async def test_text_over_the_limit_is_refused_by_wechat_so_chunks_must_stay_small(push_client):
-    assert await push_client.send_text(OPENID, "骗" * 700) is False  # 2100 bytes: errcode 45002
+# --- the channel's byte limit ---------------------------------------------------------------------
+
+
+def test_the_reply_limit_is_wechats_2048_bytes_unless_configured_lower():
+    assert WeChatSettings().max_reply_bytes == 2048
+    settings = WeChatSettings.from_sources({"max_reply_bytes": "300"}, {"WECHAT_TOKEN": "tok123"})
+    assert settings.max_reply_bytes == 300
+
+
+async def test_the_passive_reply_and_every_push_stay_within_the_configured_limit(fake_api, push_client):
+    api, _ = fake_api
+    text = "骗子常说先交钱再放款。" * 40  # 1320 bytes on one line: must be cut between characters
+    app, _ = make_app(FakeRasa(answer=lambda _: [{"text": text}]), make_settings(max_reply_bytes=300),
+                      push_client=push_client)
+    _, reply = await send(app, text="hi")
+    pushed = [m["text"]["content"] for m in await api.wait_for_messages(count=4, timeout=5)]
+    assert utf8_len(reply.text) <= 300 and len(pushed) == 4
+    assert all(utf8_len(content) <= 300 for content in pushed)
+    assert reply.text + "".join(pushed) == text
+
+
+async def test_proactive_messages_are_pushed_within_the_channels_limit(fake_api, push_client):
+    api, _ = fake_api
+    _, channel = make_app(FakeRasa(), make_settings(max_reply_bytes=300), push_client=push_client)
+    text = "骗" * 250  # 750 bytes
+    await channel.get_output_channel().send_text_message(OPENID, text)
+    pushed = [m["text"]["content"] for m in api.sent]
+    assert [utf8_len(content) for content in pushed] == [300, 300, 150]
+    assert "".join(pushed) == text
 
 
 # --- loading by Rasa -----------------------------------------------------------------------------

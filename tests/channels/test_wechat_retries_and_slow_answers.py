@@ -8,8 +8,8 @@ import time
 
 import aiohttp
 
-from channels.wechat_settings import WeChatSettings
-from channels.wechat_sim import build_message_xml, post_message
+from channels.wechat.settings import WeChatSettings
+from devtools.wechat_sim import build_message_xml, post_message
 from tests.channels.conftest import (
     APP_ID,
     APP_SECRET,

@@ -8,8 +8,8 @@ import pytest
 import xmltodict
 
 from channels.input_guard import notice
-from channels.wechat_crypto import make_signature
-from channels.wechat_sim import build_message_xml, sign_message
+from channels.wechat.crypto import make_signature
+from devtools.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
     ACCOUNT,
     AES_KEY,

@@ -27,7 +27,7 @@ from rasa.shared.core.events import UserUttered
 from sanic import Sanic
 
 from channels.wechat import WeChatInput
-from channels.wechat_settings import WeChatSettings
+from channels.wechat.settings import WeChatSettings
 from tests.channels.conftest import (
     AES_KEY,
     APP_ID,

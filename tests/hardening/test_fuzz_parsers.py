@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from channels.wechat_xml import BadXMLError, parse_wechat_message, screen_xml
+from channels.wechat.safe_xml import BadXMLError, parse_wechat_message, screen_xml
 from scamcheck import check
 from tests.hardening.corpus import XML_BOMBS, hostile_texts
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from channels.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
+from devtools.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 from tests.hardening.corpus import WECHAT_TOKEN, Figures, Players, play
 from tests.hardening.servers import stack_config
 from tooling.model import model_from_env

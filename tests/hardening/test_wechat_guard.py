@@ -9,8 +9,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from channels.input_guard import InputGuard
-from channels.wechat_inbound import without_command_prefix
+from channels.input_guard import InputGuard, without_command_prefix
 from tests.channels.conftest import OPENID, FakeRasa, make_app, send
 
 

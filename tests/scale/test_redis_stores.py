@@ -8,19 +8,19 @@ import uuid
 import pytest
 from aiohttp.test_utils import TestServer
 
-from channels.wechat_dedup import (
+from channels.wechat.dedup import (
     InMemoryDedupStore,
     Outcome,
     RedisDedupStore,
     dedup_store_from_env,
 )
-from channels.wechat_push import (
+from channels.wechat.push import (
     CustomerServiceClient,
     InMemoryTokenStore,
     RedisTokenStore,
     token_store_from_env,
 )
-from channels.wechat_sim import FakeWeChatAPI
+from devtools.wechat_sim import FakeWeChatAPI
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "s3cr3t-for-tests"

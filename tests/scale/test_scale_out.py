@@ -30,7 +30,7 @@ import httpx
 import psycopg2
 import pytest
 
-from channels.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
+from devtools.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 from scripts.scale import TEST_PORTS, Deployment, ScaleConfig
 from tooling.paths import ROOT
 from tooling.services import StoreUnavailable

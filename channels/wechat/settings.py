@@ -17,6 +17,8 @@ from typing import Any
 
 DEFAULT_API_BASE = "https://api.weixin.qq.com"
 WEBHOOK_PATH = "/webhooks/wechat/webhook"
+# Shared de-dup claims and access token for several replicas, e.g. redis://:password@127.0.0.1:6379/2
+REDIS_URL_ENV = "WECHAT_REDIS_URL"
 
 # Environment variable -> credentials key. Credentials values win when both are given.
 ENV_KEYS = {

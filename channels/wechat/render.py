@@ -16,7 +16,7 @@ from typing import Any
 from wechatpy.messages import BaseMessage
 from wechatpy.replies import TextReply
 
-from channels.wechat_choices import Choice
+from channels.wechat.choices import Choice
 
 OPTIONS_HINT = "（回复数字即可选择 · reply with a number）"
 TRUNCATED_MARK = "…"

@@ -12,9 +12,10 @@ from __future__ import annotations
 import abc
 import time
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from channels.expiring_cache import ExpiringCache
 
 
 @dataclass(frozen=True)
@@ -47,26 +48,18 @@ class InMemoryChoiceMemory(ChoiceMemory):
         max_users: int = 50_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._max_users = max_users
-        self._clock = clock
-        self._by_user: OrderedDict[str, tuple[float, list[Choice]]] = OrderedDict()
+        self._by_user: ExpiringCache[str, list[Choice]] = ExpiringCache(max_users, ttl, clock)
 
     async def remember(self, user: str, choices: Sequence[Choice]) -> None:
         """Replace the user's options (an empty list forgets them)."""
-        self._by_user.pop(user, None)
         if choices:
-            self._by_user[user] = (self._clock() + self._ttl, list(choices))
-            while len(self._by_user) > self._max_users:
-                self._by_user.popitem(last=False)
+            self._by_user.put(user, list(choices))
+        else:
+            self._by_user.pop(user)
 
     async def recall(self, user: str) -> list[Choice]:
         """Return the options last shown to the user, if still fresh."""
-        expires_at, choices = self._by_user.get(user, (0.0, []))
-        if expires_at <= self._clock():
-            self._by_user.pop(user, None)
-            return []
-        return list(choices)
+        return list(self._by_user.get(user, []))
 
 
 def _normalise(text: str) -> str:

@@ -1,8 +1,9 @@
 """What to do with each kind of WeChat message: send text to Rasa, answer kindly, or stay quiet.
 
 Only words reach Rasa. Text that starts with "/" would be read by Rasa as an intent with entities
-(``/restart``, ``/inform{"money_sent": false}``), so user text never keeps a leading slash; the
-bot's own intents (the welcome on follow, a numbered option's payload) are produced here only.
+(``/restart``, ``/inform{"money_sent": false}``), so user text never keeps a leading slash (the
+shared rule, :func:`channels.input_guard.without_command_prefix`); the bot's own intents (the
+welcome on follow, a numbered option's payload) are produced here only.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from wechatpy.messages import BaseMessage
 
-from channels.input_guard import neutralise_command, normalise_text
+from channels.input_guard import without_command_prefix
 
 ASK_FOR_WORDS = (
     "我目前只能读懂文字。请用文字告诉我发生了什么：对方是谁、怎么联系您的、让您做什么或交什么钱。\n"
@@ -65,15 +66,6 @@ class NoReply:
 
 
 Inbound = ToRasa | CannedReply | NoReply
-
-
-def without_command_prefix(text: str) -> str:
-    """User text with any leading "/" removed, so Rasa reads it as words, never as an intent.
-
-    The rule every public channel shares (:func:`channels.input_guard.neutralise_command`),
-    applied after invisible characters are removed, so "\u200b/restart" is caught too.
-    """
-    return neutralise_command(normalise_text(text))
 
 
 def _user_text(text: Any, message: BaseMessage, kind: str) -> Inbound:

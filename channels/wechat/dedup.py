@@ -16,16 +16,17 @@ import json
 import logging
 import os
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from wechatpy.messages import BaseMessage
 
+from channels.expiring_cache import ExpiringCache
+from channels.wechat.settings import REDIS_URL_ENV
+
 logger = logging.getLogger(__name__)
 
-REDIS_URL_ENV = "WECHAT_REDIS_URL"  # e.g. redis://:password@127.0.0.1:6379/2
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,6 @@ class DedupStore(abc.ABC):
 
 @dataclass
 class _Entry:
-    expires_at: float
     done: asyncio.Event = field(default_factory=asyncio.Event)
     outcome: Outcome | None = None
 
@@ -75,37 +75,24 @@ class InMemoryDedupStore(DedupStore):
         max_entries: int = 50_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._ttl = ttl
-        self._max_entries = max_entries
-        self._clock = clock
-        self._entries: OrderedDict[str, _Entry] = OrderedDict()
+        self._entries: ExpiringCache[str, _Entry] = ExpiringCache(max_entries, ttl, clock)
 
     def __len__(self) -> int:
-        self._evict()
         return len(self._entries)
-
-    def _evict(self) -> None:
-        now = self._clock()
-        while self._entries:
-            key, entry = next(iter(self._entries.items()))
-            if entry.expires_at > now and len(self._entries) <= self._max_entries:
-                break
-            del self._entries[key]
 
     async def claim(self, key: str) -> bool:
         """Mark ``key`` as being answered; True for the first delivery only."""
-        self._evict()
         if key in self._entries:
             return False
-        self._entries[key] = _Entry(expires_at=self._clock() + self._ttl)
-        self._evict()
+        self._entries.put(key, _Entry())
         return True
 
     async def complete(self, key: str, outcome: Outcome) -> None:
         """Record the answer of the first delivery and wake up waiting retries."""
         entry = self._entries.get(key)
         if entry is None:  # evicted meanwhile: keep the answer for late retries anyway
-            entry = self._entries[key] = _Entry(expires_at=self._clock() + self._ttl)
+            entry = _Entry()
+            self._entries.put(key, entry)
         entry.outcome = outcome
         entry.done.set()
 

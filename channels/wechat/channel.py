@@ -9,7 +9,7 @@ Routes (under Rasa's ``/webhooks/wechat``):
   (4.5 s); slower answers go out through the customer-service API and the request gets
   ``success``. Retries are answered from the de-duplication store, never by a second Rasa turn.
 
-Settings: docs/wechat.md and :mod:`channels.wechat_settings`.
+Settings: docs/wechat.md and :mod:`channels.wechat.settings`.
 """
 
 from __future__ import annotations
@@ -27,14 +27,13 @@ from sanic.response import HTTPResponse
 from wechatpy.messages import BaseMessage
 
 from channels.input_guard import InputGuard, notice
-from channels.wechat_choices import ChoiceMemory, InMemoryChoiceMemory, pick_choice
-from channels.wechat_crypto import SafeModeCodec, SignatureError, new_nonce, signature_is_valid
-from channels.wechat_dedup import DedupStore, Outcome, dedup_key, dedup_store_from_env
-from channels.wechat_inbound import APOLOGY, CannedReply, NoReply, ToRasa, interpret
-from channels.wechat_push import CustomerServiceClient, WeChatPushOutput
-from channels.wechat_render import compose_reply, render_text_reply, truncate_to
-from channels.wechat_settings import WeChatSettings
-from channels.wechat_xml import (
+from channels.wechat.choices import ChoiceMemory, InMemoryChoiceMemory, pick_choice
+from channels.wechat.crypto import SafeModeCodec, SignatureError, new_nonce, signature_is_valid
+from channels.wechat.dedup import DedupStore, Outcome, dedup_key, dedup_store_from_env
+from channels.wechat.inbound import APOLOGY, CannedReply, NoReply, ToRasa, interpret
+from channels.wechat.push import CustomerServiceClient, WeChatPushOutput
+from channels.wechat.render import compose_reply, render_text_reply, truncate_to
+from channels.wechat.safe_xml import (
     BadXMLError,
     HostileXMLError,
     decode_body,
@@ -43,6 +42,7 @@ from channels.wechat_xml import (
     parse_wechat_message,
     screen_xml,
 )
+from channels.wechat.settings import WeChatSettings
 
 logger = logging.getLogger(__name__)
 

@@ -31,7 +31,7 @@ import xmltodict
 from aiohttp import web
 from wechatpy.crypto import WeChatCrypto
 
-from channels.wechat_crypto import make_signature, new_nonce, signature_is_valid
+from channels.wechat.crypto import make_signature, new_nonce, signature_is_valid
 
 DEFAULT_URL = "http://localhost:5005/webhooks/wechat/webhook"
 DEFAULT_OPENID = "o_sim_user_0001"

@@ -25,15 +25,17 @@ from typing import Any
 import aiohttp
 from rasa.core.channels.channel import OutputChannel
 
-from channels.wechat_choices import ChoiceMemory
-from channels.wechat_render import compose_reply
+from channels.expiring_cache import ExpiringCache
+from channels.wechat.choices import ChoiceMemory
+from channels.wechat.render import compose_reply
+from channels.wechat.settings import REDIS_URL_ENV
 
 logger = logging.getLogger(__name__)
 
 # errcodes meaning "this access_token is no longer valid" -> fetch a fresh one and retry once.
 TOKEN_ERRORS = {40001, 40014, 42001}
 TOKEN_MARGIN_S = 60.0
-REDIS_URL_ENV = "WECHAT_REDIS_URL"
+ACCESS_TOKEN = "access_token"  # the one key of the in-process token cache
 
 
 class TokenStore(abc.ABC):
@@ -56,23 +58,19 @@ class InMemoryTokenStore(TokenStore):
     """The token in this process."""
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._token: str | None = None
-        self._expires_at = 0.0
+        self._cache: ExpiringCache[str, str] = ExpiringCache(max_items=1, clock=clock)
 
     async def get(self) -> str | None:
         """The cached token, or None when there is none or it has expired."""
-        if self._token and self._clock() < self._expires_at:
-            return self._token
-        return None
+        return self._cache.get(ACCESS_TOKEN) or None
 
     async def put(self, token: str, ttl: float) -> None:
         """Cache ``token`` for ``ttl`` seconds."""
-        self._token, self._expires_at = token, self._clock() + ttl
+        self._cache.put(ACCESS_TOKEN, token, ttl=ttl)
 
     async def clear(self) -> None:
         """Forget the cached token."""
-        self._token = None
+        self._cache.pop(ACCESS_TOKEN)
 
 
 class RedisTokenStore(TokenStore):

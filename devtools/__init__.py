@@ -1,0 +1,1 @@
+"""Developer tools that play the outside world (WeChat) for local runs and tests."""
