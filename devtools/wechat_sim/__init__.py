@@ -1,19 +1,18 @@
 """The WeChat simulator: plays WeChat's server and its API against the ``channels.wechat`` webhook.
 
-Developer tooling only; the assistant never imports it. :mod:`.cli` holds the ``wechat-sim``
-command line and the message helpers the tests use.
+Developer tooling only; the assistant never imports it. ``wechat-sim`` (:mod:`.cli`) is the
+command line; the tests use :mod:`.messages` and :mod:`.fake_api` directly.
 """
 
-from devtools.wechat_sim.cli import (
+from devtools.wechat_sim.cli import main, run
+from devtools.wechat_sim.fake_api import FakeWeChatAPI
+from devtools.wechat_sim.messages import (
     BotReply,
-    FakeWeChatAPI,
     ReplyError,
     SimConfig,
     build_message_xml,
-    main,
     post_message,
     read_reply,
-    run,
     sign_message,
     verify_url,
 )
