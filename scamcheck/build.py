@@ -1,4 +1,4 @@
-"""``python -m scamcheck.build``: validate the knowledge base and rebuild SQLite if it changed."""
+"""``python -m scamcheck.build``: rebuild the knowledge base and the resemblance model if changed."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .awareness import ensure_awareness_built
 from .knowledge import KnowledgeError
+from .resemblance import DEFAULT_MODEL, ensure_model
 from .store import DEFAULT_DB, ensure_built
 
 
@@ -15,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     """Build ``build/knowledge.db`` (or ``--db``); exit 1 with a clear message when invalid."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL,
+                        help="resemblance model trained on the licensed corpus' train part")
     args = parser.parse_args(argv)
     try:
         rebuilt = ensure_built(args.db)
@@ -23,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Knowledge base is invalid: {exc}", file=sys.stderr)
         return 1
     print(f"Knowledge base {'rebuilt' if rebuilt else 'up to date'}: {args.db}")
+    retrained = ensure_model(args.model)
+    print(f"Resemblance model {'retrained' if retrained else 'up to date'}: {args.model}")
     return 0
 
 

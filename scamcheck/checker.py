@@ -11,18 +11,21 @@ from .knowledge import Knowledge
 from .language import detect_language, to_simplified
 from .matcher import ConceptMatcher, RuleMatch
 from .models import Assessment, Facts, FlagHit, PatternHit, RiskLevel
+from .resemblance import DEFAULT_MODEL, Resemblance, ensure_model, read_model
 from .store import DEFAULT_DB, ensure_built, read_knowledge
 
 MAX_CHARS = 20_000  # longer input is checked on its first 20,000 characters
-MEDIUM_AT, HIGH_AT = 35, 65
+MEDIUM_AT, HIGH_AT = 35, 65  # score thresholds; their basis is in knowledge/scoring.md
+RESEMBLANCE = "resembles_known_scams"  # the pattern that names the statistical signal
 _lock = threading.Lock()
 
 
 class Checker:
     """Holds the compiled knowledge base; build once per process and reuse."""
 
-    def __init__(self, kb: Knowledge) -> None:
+    def __init__(self, kb: Knowledge, resemblance: Resemblance | None = None) -> None:
         self.kb = kb
+        self.resemblance = resemblance
         self.matcher = ConceptMatcher(kb)
         self.flags = {f["id"]: f for f in kb.red_flags}
         self.advice_book = AdviceBook(kb)
@@ -52,6 +55,10 @@ class Checker:
         else:
             risk = RiskLevel.LOW
         patterns = self._patterns(red_flags, lang) if risk is not RiskLevel.LOW else []
+        if risk is RiskLevel.LOW and self._resembles(text, lang):
+            # The statistical signal only lifts low to medium; red flags stay the rules' alone.
+            risk, score = RiskLevel.MEDIUM, max(score, MEDIUM_AT)
+            patterns = [self._resemblance_hit(lang)]
         stages = self.stages(red_flags, facts)
         region = (facts.region if facts and facts.region else "cn")
         advice = [s.id for s in self.advice_book.steps(stages, region, lang)]
@@ -69,6 +76,14 @@ class Checker:
         stages = [s for s in order if s in found]
         # Nothing paid yet: "don't pay" belongs to the advice whatever else already happened.
         return stages if "paid" in stages else [*stages, "not_paid"]
+
+    def _resembles(self, text: str, lang: str) -> bool:
+        return self.resemblance is not None and self.resemblance.resembles(text, lang)
+
+    def _resemblance_hit(self, lang: str) -> PatternHit:
+        pattern = next((p for p in self.kb.patterns if p["id"] == RESEMBLANCE), None)
+        name = pattern["name"][lang] if pattern else "Resembles known scam messages"
+        return PatternHit(RESEMBLANCE, name, "statistical", 0)
 
     def _facts_matches(self, facts: Facts | None, already: set[str]) -> list[RuleMatch]:
         if facts is None:
@@ -122,11 +137,12 @@ class Checker:
 
 
 @lru_cache(maxsize=4)
-def get_checker(db_path: Path = DEFAULT_DB) -> Checker:
-    """The process-wide checker, building the SQLite knowledge base first if it is stale."""
+def get_checker(db_path: Path = DEFAULT_DB, model_path: Path = DEFAULT_MODEL) -> Checker:
+    """The process-wide checker, building the knowledge base and the resemblance model if stale."""
     with _lock:
         ensure_built(db_path)
-        return Checker(read_knowledge(db_path))
+        ensure_model(model_path)
+        return Checker(read_knowledge(db_path), read_model(model_path))
 
 
 def check(text: str, facts: Facts | None = None, language: str | None = None) -> Assessment:
