@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from .awareness import ensure_awareness_built
-from .knowledge import KnowledgeError
+from .knowledge import KnowledgeError, load_knowledge
+from .nlp import english_vocabulary, ensure_known_words
 from .resemblance import DEFAULT_MODEL, ensure_model
 from .store import DEFAULT_DB, ensure_built
 
@@ -26,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Knowledge base is invalid: {exc}", file=sys.stderr)
         return 1
     print(f"Knowledge base {'rebuilt' if rebuilt else 'up to date'}: {args.db}")
+    known = ensure_known_words(english_vocabulary(load_knowledge().concepts))
+    print("Typo corrector's known words: " + {True: "rebuilt", False: "up to date",
+                                               None: "no word list installed (english-words)"}[known])
     retrained = ensure_model(args.model)
     print(f"Resemblance model {'retrained' if retrained else 'up to date'}: {args.model}")
     return 0

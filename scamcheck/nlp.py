@@ -11,15 +11,22 @@ would have made of the surrounding text.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 _WORD = re.compile(r"^[a-z]+$")
+KNOWN_WORDS_FILE = Path(os.environ.get(
+    "SCAMCHECK_KNOWN_WORDS", Path(__file__).resolve().parent.parent / "build" / "known_words.json"))
+INFLECTIONS = ("s", "es", "d", "ed", "ing", "ly")
 
 
 @lru_cache(maxsize=1)
@@ -82,9 +89,9 @@ class TypoCorrector:
     that grows with the word's length (:meth:`max_distance`).
     """
 
-    def __init__(self, vocabulary: Iterable[str], known_words: Iterable[str] = ()) -> None:
+    def __init__(self, vocabulary: Iterable[str], known_words: Iterable[str] | None = None) -> None:
         self.vocabulary = {w for w in vocabulary if _WORD.match(w)}
-        self.known = set(known_words)
+        self.known = set(read_known_words(self.vocabulary) if known_words is None else known_words)
         self._index: dict[str, set[str]] = {}
         for word in self.vocabulary:
             depth = self.max_distance(len(word) + 1)
@@ -142,8 +149,54 @@ def protected_words(vocabulary: Iterable[str]) -> set[str]:
         return limit > 1 and any(v in index for v in _deletes(word, 2)) and bool(
             corrector.candidates(word))
 
+    def inflected(word: str) -> bool:
+        """An inflection of a vocabulary word ("activated"): correcting it loses nothing."""
+        return any(word.endswith(s) and (word[:-len(s)] in corrector.vocabulary
+                                         or word[:-len(s)] + "e" in corrector.vocabulary)
+                   for s in INFLECTIONS)
+
     words = get_english_words_set(["web2", "gcide"], lower=True, alpha=True)
-    return {w for w in words if near(w)}
+    return {w for w in words if not inflected(w) and near(w)}
+
+
+def vocabulary_digest(vocabulary: Iterable[str]) -> str:
+    """Hash of a vocabulary, to tell whether cached known words belong to it."""
+    return hashlib.sha256(" ".join(sorted(set(vocabulary))).encode()).hexdigest()[:16]
+
+
+def read_known_words(vocabulary: Iterable[str], path: Path = KNOWN_WORDS_FILE) -> set[str]:
+    """The protected words cached for ``vocabulary`` at build time (empty when absent or stale)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(data.get("words", [])) if data.get("vocabulary") == vocabulary_digest(vocabulary) else set()
+
+
+def ensure_known_words(vocabulary: Iterable[str], path: Path = KNOWN_WORDS_FILE) -> bool | None:
+    """Cache :func:`protected_words` for ``vocabulary``; True if rebuilt, None without a word list."""
+    vocabulary = {w for w in vocabulary if _WORD.match(w)}
+    digest = vocabulary_digest(vocabulary)
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("vocabulary") == digest:
+            return False
+    except (OSError, ValueError):
+        pass
+    try:
+        words = protected_words(vocabulary)
+    except ImportError:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    tmp.write_text(json.dumps({"vocabulary": digest, "words": sorted(words)}), encoding="utf-8")
+    os.replace(tmp, path)
+    return True
+
+
+def english_vocabulary(concepts: dict) -> set[str]:
+    """The English words of a knowledge base's concept phrases: the corrector's only targets."""
+    return {word for terms in concepts.values() for phrase in terms.get("en", []) or []
+            for word in re.findall(r"[a-z]+", phrase.lower())}
 
 
 def normalise_english(doc: Doc, corrector: TypoCorrector | None) -> Doc:

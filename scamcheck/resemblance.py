@@ -1,4 +1,4 @@
-"""A statistical second signal: does a message resemble the scam texts of the licensed corpus?
+"""A statistical second signal: how much a message resembles the licensed corpus' scam texts.
 
 A per-language logistic regression over character n-grams, trained only on the *train* part of
 ``knowledge/corpora/*.jsonl`` (openly licensed, labelled SMS; see its README). Each row goes to
