@@ -74,7 +74,7 @@ class ScalePorts:
         return [self.first_action_server + i for i in range(count)]
 
 
-RUN_PORTS = ScalePorts(public=8000, actions_lb=8001, web=8002, first_replica=5101,
+RUN_PORTS = ScalePorts(public=8000, actions_lb=8003, web=8002, first_replica=5101,
                        first_action_server=5151, postgres=5433, redis=6380)
 TEST_PORTS = ScalePorts(public=15150, actions_lb=15151, web=15152, first_replica=15153,
                         first_action_server=15157, postgres=15432, redis=16379)

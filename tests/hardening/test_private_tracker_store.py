@@ -162,3 +162,21 @@ async def test_a_full_disk_is_logged_clearly_and_nothing_is_lost(
     await store.sweep()  # the periodic sweep retries pending writes
     restored = await make_store(db).retrieve("u")
     assert len([e for e in restored.events if isinstance(e, UserUttered)]) == 61
+
+
+def test_the_greeting_states_the_retention_period_the_store_enforces() -> None:
+    import re
+
+    import yaml
+
+    from privacy.tracker_store import DEFAULT_RETENTION_DAYS, retention_days_from
+
+    root = Path(__file__).resolve().parents[2]
+    configured = yaml.safe_load((root / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
+    days = retention_days_from(configured.get("retention_days", DEFAULT_RETENTION_DAYS))
+    greeting = yaml.safe_load((root / "domain" / "_shared.yml").read_text(encoding="utf-8"))
+    texts = [variant["text"] for variant in greeting["responses"]["utter_greet"]]
+    assert len(texts) == 2  # English and Chinese
+    for text in texts:
+        stated = re.findall(r"(\d+)\s*(?:days|天)", text)
+        assert stated == [f"{days:g}"], text
