@@ -40,7 +40,7 @@ validate: $(STAMP)  ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --domain domain --fail-on-warnings
 
 lint: $(STAMP)  ## ruff
-	$(BIN)/ruff check scamcheck actions channels nlu_components webchat scripts tests reports privacy
+	$(BIN)/ruff check scamcheck actions channels nlu_components webchat scripts tests reports privacy tooling stores
 
 # --- tests ---------------------------------------------------------------------------
 unit: kb  ## pytest (unit, action, channel, knowledge-base, CLI tests)

@@ -17,7 +17,7 @@ from sanic import Sanic
 from channels.wechat import WeChatInput
 from channels.wechat.push import CustomerServiceClient
 from channels.wechat.settings import WeChatSettings
-from devtools.wechat_sim import (
+from tooling.wechat_sim import (
     FakeWeChatAPI,
     SimConfig,
     build_message_xml,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from channels.wechat import safe_xml
-from devtools.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
     ACCOUNT,
     AES_KEY,
@@ -18,6 +17,7 @@ from tests.channels.conftest import (
     send,
     sim_config,
 )
+from tooling.wechat_sim import build_message_xml, sign_message
 
 MESSAGE = build_message_xml("text", "hi", OPENID, ACCOUNT, msg_id=1)
 BILLION_LAUGHS = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from channels.wechat.render import compose_reply, utf8_len
-from devtools.wechat_sim import sign_message
 from tests.channels.conftest import FakeRasa, make_app, post_raw, send, sim_config
+from tooling.wechat_sim import sign_message
 
 OPTIONS = [
     {"text": "钱已经转出去了吗？", "buttons": [

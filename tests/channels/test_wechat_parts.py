@@ -12,7 +12,6 @@ from channels.wechat.dedup import InMemoryDedupStore, Outcome, dedup_key
 from channels.wechat.push import CustomerServiceClient
 from channels.wechat.render import compose_reply, render_text_reply, truncate_to, utf8_len
 from channels.wechat.settings import WeChatConfigError, WeChatSettings, wechat_enabled
-from devtools.wechat_sim import build_message_xml
 from tests.channels.conftest import (
     AES_KEY,
     APP_ID,
@@ -23,6 +22,7 @@ from tests.channels.conftest import (
     make_settings,
     send,
 )
+from tooling.wechat_sim import build_message_xml
 
 
 class FakeClock:

@@ -9,7 +9,6 @@ import time
 import aiohttp
 
 from channels.wechat.settings import WeChatSettings
-from devtools.wechat_sim import build_message_xml, post_message
 from tests.channels.conftest import (
     APP_ID,
     APP_SECRET,
@@ -20,6 +19,7 @@ from tests.channels.conftest import (
     serving,
     sim_config,
 )
+from tooling.wechat_sim import build_message_xml, post_message
 
 
 async def test_retry_after_the_answer_repeats_it_without_a_second_rasa_turn():

@@ -7,7 +7,6 @@ import argparse
 import pytest
 
 from channels.wechat.settings import WeChatSettings
-from devtools.wechat_sim import cli
 from tests.channels.conftest import (
     AES_KEY,
     APP_ID,
@@ -18,6 +17,7 @@ from tests.channels.conftest import (
     make_app,
     serving,
 )
+from tooling.wechat_sim import cli
 
 
 def sim_args(url: str, *text: str, **overrides) -> argparse.Namespace:

@@ -9,7 +9,6 @@ import xmltodict
 
 from channels.input_guard import notice
 from channels.wechat.crypto import make_signature
-from devtools.wechat_sim import build_message_xml, sign_message
 from tests.channels.conftest import (
     ACCOUNT,
     AES_KEY,
@@ -23,6 +22,7 @@ from tests.channels.conftest import (
     send,
     sim_config,
 )
+from tooling.wechat_sim import build_message_xml, sign_message
 
 
 def verification_params(token: str = TOKEN, echostr: str = "echo-12345") -> dict[str, str]:

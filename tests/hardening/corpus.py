@@ -27,7 +27,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from devtools.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
+from tooling.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 
 WECHAT_TOKEN = "hardening2026"
 ACCOUNT = "gh_hardening"

@@ -18,11 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devtools.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 from tests.hardening.corpus import WECHAT_TOKEN, Figures, Players, play
 from tests.hardening.servers import stack_config
 from tooling.model import model_from_env
 from tooling.stack import Stack
+from tooling.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 
 pytestmark = pytest.mark.servers
 

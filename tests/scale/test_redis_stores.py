@@ -20,7 +20,7 @@ from channels.wechat.push import (
     RedisTokenStore,
     token_store_from_env,
 )
-from devtools.wechat_sim import FakeWeChatAPI
+from tooling.wechat_sim import FakeWeChatAPI
 
 APP_ID = "wx1234567890abcdef"
 APP_SECRET = "s3cr3t-for-tests"

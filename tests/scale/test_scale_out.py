@@ -30,10 +30,10 @@ import httpx
 import psycopg2
 import pytest
 
-from devtools.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 from scripts.scale import TEST_PORTS, Deployment, ScaleConfig
 from tooling.paths import ROOT
 from tooling.services import StoreUnavailable
+from tooling.wechat_sim import SimConfig, build_message_xml, read_reply, sign_message
 
 pytestmark = pytest.mark.servers
 CONVERSATIONS = 100

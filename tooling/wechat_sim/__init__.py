@@ -4,9 +4,9 @@ Developer tooling only; the assistant never imports it. ``wechat-sim`` (:mod:`.c
 command line; the tests use :mod:`.messages` and :mod:`.fake_api` directly.
 """
 
-from devtools.wechat_sim.cli import main, run
-from devtools.wechat_sim.fake_api import FakeWeChatAPI
-from devtools.wechat_sim.messages import (
+from tooling.wechat_sim.cli import main, run
+from tooling.wechat_sim.fake_api import FakeWeChatAPI
+from tooling.wechat_sim.messages import (
     BotReply,
     ReplyError,
     SimConfig,

@@ -25,8 +25,8 @@ import time
 import aiohttp
 from aiohttp import web
 
-from devtools.wechat_sim.fake_api import FakeWeChatAPI
-from devtools.wechat_sim.messages import (
+from tooling.wechat_sim.fake_api import FakeWeChatAPI
+from tooling.wechat_sim.messages import (
     DEFAULT_OPENID,
     DEFAULT_URL,
     MESSAGE_TYPES,

@@ -1,1 +1,0 @@
-"""Developer tools that play the outside world (WeChat) for local runs and tests."""

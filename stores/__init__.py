@@ -1,0 +1,1 @@
+"""Rasa stores for the scale-out deployment (shared by every replica)."""
