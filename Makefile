@@ -52,7 +52,7 @@ test-stories: train  ## conversation tests with --fail-on-prediction-errors
 nlu-gate: train  ## held-out NLU files: intent macro-F1 >= 0.90 per language
 	$(BIN)/python scripts/nlu_gate.py
 
-browser-tests: system-deps train  ## real servers + Playwright in Chromium
+browser-tests: system-deps scale-deps train  ## real servers (scale-out included) + Playwright in Chromium
 	$(BIN)/python -m pytest -q -m "browser or servers"
 
 test: install lint validate unit test-stories nlu-gate browser-tests  ## every test, from a clean clone
