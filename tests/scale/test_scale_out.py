@@ -219,11 +219,9 @@ def test_one_senders_simultaneous_messages_on_two_replicas_are_handled_one_at_a_
     assert_turns_in_order(events)  # no turn started before the previous one was answered
 
 
-@pytest.mark.xfail(strict=False, reason="known defect: a WeChat retry answered by another replica "
-                   "comes back addressed to another user (shared de-dup through Redis)")
 def test_a_wechat_retry_on_another_replica_is_not_a_second_turn(deployment):
     config = SimConfig(token=WECHAT_TOKEN, openid=f"{WECHAT_OPENID}_{uuid.uuid4().hex[:6]}")
-    xml = build_message_xml("你好", config.openid, config.account)
+    xml = build_message_xml("text", "你好", config.openid, config.account)
     signed = sign_message(xml, config)  # one delivery, repeated as WeChat repeats it
 
     async def deliver_three_times() -> list[httpx.Response]:
