@@ -18,7 +18,7 @@ from tooling.stack import Stack
 
 pytestmark = pytest.mark.servers
 PORTS = Ports(actions=15100, rasa=15101, web=15102)
-DEV_MIN_PASS = 0.45  # regression floor at the measured figure; the goal (0.95) is not met yet
+DEV_MIN_PASS = 0.68  # regression floor just under the measured 35/48 (0.73); the goal (0.95) is not met
 DEV = Path(__file__).parent / "dev"
 
 
