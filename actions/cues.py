@@ -149,6 +149,11 @@ _AMOUNT = re.compile(
     r"(?:万|千|元|块钱|块|yuan|rmb|dollars?|pounds?|k\b)?",
     re.IGNORECASE,
 )
+_MONEY_BEFORE = re.compile(
+    r"(pa(?:y|id)|transfer|sen[dt]|wired?|fee|deposit|cost|charge|lost|lose|amount|total|"
+    r"交|转|付|给|费|汇|打了|押金|金额|共|损失|花了)[^\d.!?。！？]{0,6}$",
+    re.IGNORECASE,
+)
 _NEGATION_BEFORE = re.compile(
     r"(\bnot|n't|\bnever|\binstead of|\brather than|不是|并非|而非|没|而不是)\W{0,3}$",
     re.IGNORECASE,
@@ -162,8 +167,11 @@ def amount_in(text: str) -> str | None:
     for match in _AMOUNT.finditer(text):
         written = match.group().strip()
         digits = re.sub(r"\D", "", written)
-        # A bare 1-2 digit number is more likely a date or a count than an amount.
-        if len(digits) >= 3 or written != digits:
+        if written != digits:  # a currency or a unit: "¥2000", "3万", "500 yuan"
+            return written
+        # A bare number is an amount only where money is spoken of just before it ("paid 500",
+        # "交了3000"); otherwise it is a name, a date or a count ("360 IOU", "3 times").
+        if len(digits) >= 3 and _MONEY_BEFORE.search(text[max(0, match.start() - 16): match.start()]):
             return written
     return None
 
@@ -232,15 +240,24 @@ def region_in(text: str) -> str | None:
 # What else the user already did, in their own words: installed their app, gave a code, shared
 # the screen. A past-tense verb (or "made me" + verb) with its object in the same clause, not
 # negated; a request ("让我下载", "asked me to share") has no past form and is not read as done.
+# What already happened: a past-tense verb ("I shared my screen"), or one the caller made the
+# user do ("he made me share my screen", "got me to install"); "asked me to share" is a request.
+_MADE_ME = r"(?:made me|got me to|had me)\s+"
+
+
+def _done(past: str, base: str, objects: str, gap: int) -> re.Pattern[str]:
+    """A clause saying the user did ``base``/``past`` to one of ``objects``."""
+    return re.compile(rf"\b(?:{past}|{_MADE_ME}(?:{base}))\b[^.!?;]{{0,{gap}}}\b(?:{objects})\b",
+                      re.IGNORECASE)
+
+
 _DONE_EN = {
-    "installed_app": re.compile(
-        r"\b(downloaded|installed|made me (?:download|install))\b[^.!?;]{0,30}\b(app|apk|application|"
-        r"software|it)\b", re.IGNORECASE),
-    "shared_code": re.compile(
-        r"\b(gave|told|sent|read|shared|typed|entered|forwarded)\b[^.!?;]{0,20}\b(code|otp|passcode|"
-        r"password|pin)\b", re.IGNORECASE),
-    "shared_screen": re.compile(
-        r"\b(shared|opened|turned on|started|switched on)\b[^.!?;]{0,12}\bscreen\b", re.IGNORECASE),
+    "installed_app": _done("downloaded|installed", "download|install", "app|apk|application|software|it", 30),
+    "shared_code": _done("gave|told|sent|read|shared|typed|entered|forwarded",
+                         "give|tell|send|read|share|type|enter|forward",
+                         "code|otp|passcode|password|pin", 20),
+    "shared_screen": _done("shared|opened|turned on|started|switched on",
+                           "share|open|turn on|start|switch on", "screen", 12),
 }
 _DONE_ZH = {
     "installed_app": re.compile(r"(下|下载|装|安装)(了|过|咗)[^，。！？]{0,8}(app|软件|应用|客户端)",

@@ -115,3 +115,27 @@ def test_region_in_reads_the_place_the_user_names(text, region):
 )
 def test_stages_told_reads_what_the_user_already_did(text, stages):
     assert stages_told(text) == stages
+
+
+@pytest.mark.parametrize("text, stages", [
+    ("The man made me share my screen to cancel my loan", ["shared_screen"]),
+    ("they got me to install an app", ["installed_app"]),
+    ("he had me read him the otp", ["shared_code"]),
+    ("he asked me to share my screen", []),        # a request, not something done
+    ("I did not share my screen", []),
+])
+def test_what_the_caller_made_the_user_do_counts_as_done(text, stages):
+    assert stages_told(text) == stages
+
+
+@pytest.mark.parametrize("text, amount", [
+    ("The man who said he was 360 IOU customer service", None),   # part of a name
+    ("360借条的客服打电话给我", None),
+    ("I paid 3 times", None),
+    ("I paid 500 to them", "500"),
+    ("交了500给他", "500"),
+    ("the fee is 3000", "3000"),
+    ("I sent 2,000 yuan", "2,000 yuan"),
+])
+def test_a_bare_number_is_an_amount_only_where_money_is_spoken_of(text, amount):
+    assert amount_in(text) == amount
