@@ -270,14 +270,39 @@ _NEGATED_BEFORE = re.compile(
     r"(\b(not|never|didn'?t|did not|haven'?t|no)\b|没|未|不)[^.!?,;，。]{0,12}$", re.IGNORECASE)
 
 
+# A request named earlier ("they want the code on my phone") and then "I already did it".
+_STAGE_OBJECTS = {
+    "shared_code": re.compile(r"验证码|密码|\b(?:code|otp|passcode|pin)\b", re.IGNORECASE),
+    "shared_screen": re.compile(r"共享|屏幕|\bscreen\b", re.IGNORECASE),
+    "installed_app": re.compile(r"下载|安装|软件|\b(?:app|apk|download|install)\b", re.IGNORECASE),
+}
+_DID_IT = re.compile(
+    r"(?:已经|都|也)(?:说|给|告诉|发|做|弄|照做|按|报|开|装|下|输)(?:了|过|咗)|照做了"
+    r"|\bi (?:already )?did (?:it|that|so)\b|\bi(?:'ve| have)(?: already)? done (?:it|that|so)\b"
+    r"|\balready did\b|\bi (?:already )?(?:gave|sent|told|read) (?:it|them|him|her)\b",
+    re.IGNORECASE)
+
+
+def _gift_codes(clause: str) -> bool:
+    return bool(re.search(r"gift|礼品卡|购物卡", clause, re.IGNORECASE))
+
+
 def stages_told(text: str) -> list[str]:
     """Stages besides paying that the user says already happened, in the checker's names."""
     found: list[str] = []
+    requested: list[str] = []
     for clause in _CLAUSES.findall(to_simplified(text or "")):
         for stage, pattern in (*_DONE_EN.items(), *_DONE_ZH.items()):
             match = pattern.search(clause)
-            gift_codes = stage == "shared_code" and re.search(r"gift|礼品卡|购物卡", clause, re.IGNORECASE)
-            if match and stage not in found and not gift_codes and not _NEGATED_BEFORE.search(
+            if match and stage not in found and not _gift_codes(clause) and not _NEGATED_BEFORE.search(
                     clause[: match.start()]):
                 found.append(stage)
+        did = _DID_IT.search(clause)
+        named = [s for s, pattern in _STAGE_OBJECTS.items()
+                 if pattern.search(clause[: did.start()] if did else clause) and not _gift_codes(clause)]
+        if did:
+            found += [s for s in dict.fromkeys([*requested, *named]) if s not in found]
+            requested = []
+        elif named:
+            requested = named
     return found

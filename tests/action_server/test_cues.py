@@ -139,3 +139,14 @@ def test_what_the_caller_made_the_user_do_counts_as_done(text, stages):
 ])
 def test_a_bare_number_is_an_amount_only_where_money_is_spoken_of(text, amount):
     assert amount_in(text) == amount
+
+
+@pytest.mark.parametrize("text, stages", [
+    ("贷款的客服让我把手机收到的验证码告诉他，我已经说了", ["shared_code"]),
+    ("They wanted the code from my phone. I already gave it", ["shared_code"]),
+    ("he asked me to share my screen. i did it", ["shared_screen"]),
+    ("他要我手机上的验证码。我没有给", []),
+    ("他让我共享屏幕，我不敢", []),
+])
+def test_a_request_followed_by_i_already_did_it_counts_as_done(text, stages):
+    assert stages_told(text) == stages
