@@ -49,7 +49,8 @@ class WeChatSettings:
         reply_timeout: seconds to wait for Rasa before answering ``success`` (WeChat allows 5).
         max_body_bytes: larger request bodies are refused with 413.
         max_clock_skew: requests whose timestamp is further off are refused (0 = no check).
-        welcome_payload: intent sent to Rasa when someone follows the account.
+        welcome_payload: intent sent to Rasa when someone follows the account: the greeting in
+            Chinese, as on the web chat's Chinese page (the language then follows the user).
         max_reply_bytes: UTF-8 bytes per text message (2048, see docs/wechat.md).
 
     """
@@ -62,7 +63,7 @@ class WeChatSettings:
     reply_timeout: float = 4.5
     max_body_bytes: int = 32 * 1024
     max_clock_skew: int = 300
-    welcome_payload: str = "/greet"
+    welcome_payload: str = '/greet{"language": "zh"}'
     max_reply_bytes: int = 2048
 
     @property

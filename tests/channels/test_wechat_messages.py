@@ -49,7 +49,7 @@ async def test_following_the_account_sends_the_welcome_intent():
     rasa = FakeRasa(answer=lambda text: [{"text": "您好！我可以帮您判断贷款是不是骗局。"}])
     app, _ = make_app(rasa)
     _, reply = await send(app, kind="subscribe")
-    assert rasa.texts == ["/greet"]
+    assert rasa.texts == ['/greet{"language": "zh"}']  # followers are greeted in Chinese
     assert reply.text.startswith("您好")
 
 

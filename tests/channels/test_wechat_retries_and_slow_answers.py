@@ -56,7 +56,7 @@ async def test_event_retries_are_deduplicated_by_sender_and_create_time():
     created = int(time.time())
     await send(app, kind="subscribe", create_time=created)
     await send(app, kind="subscribe", create_time=created)
-    assert rasa.texts == ["/greet"]
+    assert rasa.texts == ['/greet{"language": "zh"}']  # followers are greeted in Chinese
 
 
 async def test_slow_answer_gets_success_then_arrives_as_a_customer_service_message(

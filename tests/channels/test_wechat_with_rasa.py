@@ -229,3 +229,23 @@ async def test_safe_mode_conversation_with_the_real_bot(agent, fake_api):
     answer = await say(app, api, config, STORY)
     assert answer  # decrypted and verified by the simulator's reader
     assert (await user_turns(agent, config.openid))[0].text == STORY
+
+
+async def test_the_quiz_in_wechat_is_numbered_options_answered_by_number(agent, fake_api):
+    api, base = fake_api
+    config = sim_config(openid=f"o_e2e_{uuid.uuid4().hex[:10]}")
+    app = rasa_app(agent, e2e_settings(base))
+
+    welcome = await say(app, api, config, kind="subscribe")
+    quiz_option = dict((title.strip(), number) for number, title in OPTION_LINE.findall(welcome))
+    assert "测一测" in quiz_option, welcome  # the welcome offers the quiz
+
+    item = await say(app, api, config, quiz_option["测一测"])
+    options = dict((title.strip(), number) for number, title in OPTION_LINE.findall(item))
+    assert {"是诈骗", "不是诈骗", "不确定"} <= set(options), item  # the answers, numbered
+    assert "1/5" in item or "第1" in item or "1 of 5" in item or "共5" in item, item
+
+    answered = await say(app, api, config, options["不确定"])
+    assert OPTION_LINE.findall(answered), answered  # the next item, with its numbered answers
+    tracker = await agent.tracker_store.retrieve(config.openid)
+    assert tracker.get_slot("quiz_active") is True
