@@ -1,4 +1,8 @@
-"""The action server's own wording (``texts.yml``), looked up by key and language."""
+"""The action server's own wording (``texts.yml``), looked up by key and language.
+
+The verdict headlines (``verdict_low``, ``verdict_medium``, ``verdict_high``) come from
+``knowledge/verdict.yaml`` through :mod:`scamcheck.verdict`, the wording ``scam-check`` prints too.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from scamcheck.verdict import headlines
+
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yml"
 LANGUAGES = ("en", "zh")
 
@@ -15,7 +21,9 @@ LANGUAGES = ("en", "zh")
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
     """All texts, read once per process."""
-    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    texts = yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+    texts.update({f"verdict_{risk.value}": dict(wording) for risk, wording in headlines().items()})
+    return texts
 
 
 def say(key: str, language: str | None, **values: Any) -> str:

@@ -11,6 +11,7 @@ from .knowledge import KnowledgeError, load_knowledge
 from .nlp import english_vocabulary, ensure_known_words
 from .resemblance import DEFAULT_MODEL, ensure_model
 from .store import DEFAULT_DB, ensure_built
+from .verdict import load_headlines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,6 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rebuilt = ensure_built(args.db)
         rebuilt = ensure_awareness_built(args.db) or rebuilt  # quiz, case stories, tips
+        load_headlines()  # the verdict wording shared by the bot and scam-check
     except KnowledgeError as exc:
         print(f"Knowledge base is invalid: {exc}", file=sys.stderr)
         return 1

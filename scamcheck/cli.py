@@ -15,7 +15,8 @@ import sys
 
 from .knowledge import KnowledgeError
 from .language import has_letters
-from .models import Assessment, RiskLevel
+from .models import Assessment
+from .verdict import headline
 
 MESSAGES = {
     "empty": {
@@ -25,20 +26,6 @@ MESSAGES = {
     "binary": {
         "en": "This looks like a binary file, not text. Please paste the words of the message.",
         "zh": "这看起来是二进制文件而不是文字，请粘贴消息的文字内容。",
-    },
-}
-RISK_WORDS = {
-    "en": {
-        RiskLevel.HIGH: "HIGH RISK: this matches known scam tactics.",
-        RiskLevel.MEDIUM: "MEDIUM RISK: there are warning signs.",
-        RiskLevel.LOW: "LOW RISK: no known warning signs in what you told me. That does not make it "
-                       "safe: verify through the official app or website you find yourself.",
-    },
-    "zh": {
-        RiskLevel.HIGH: "高风险：与已知诈骗手法吻合。",
-        RiskLevel.MEDIUM: "中等风险：存在危险信号。",
-        RiskLevel.LOW: "低风险：在您提供的信息中没有发现已知的危险信号。但这不代表安全，"
-                       "请通过自己找到的官方APP或官网核实。",
     },
 }
 HEADINGS = {
@@ -71,7 +58,7 @@ def render(assessment: Assessment, steps: list) -> str:
     """A readable verdict in the assessment's language."""
     lang = assessment.language
     flags_h, patterns_h, advice_h, truncated = HEADINGS[lang]
-    lines = [RISK_WORDS[lang][assessment.risk] + f" ({assessment.score}/100)"]
+    lines = [headline(assessment.risk, lang) + f" ({assessment.score}/100)"]
     if assessment.red_flags:
         lines.append(f"\n{flags_h}:")
         for flag in assessment.red_flags:

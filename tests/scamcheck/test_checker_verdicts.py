@@ -263,3 +263,22 @@ def test_huge_input_is_checked_on_its_beginning_without_crashing():
     text = "they asked for an unfreezing fee. " + "blah " * 250_000
     result = check(text)
     assert result.truncated and result.risk is RiskLevel.HIGH
+
+
+SAME_HEADLINE_CASES = [
+    ("he asked me to read him the verification code", "en", RiskLevel.HIGH),
+    ("他让我把验证码告诉他", "zh", RiskLevel.HIGH),
+    ("He called me about a loan on WeChat", "en", RiskLevel.MEDIUM),
+    ("客服让我加QQ聊贷款", "zh", RiskLevel.MEDIUM),
+    (LOW_RISK_MESSAGES["en"], "en", RiskLevel.LOW),
+    (LOW_RISK_MESSAGES["zh"], "zh", RiskLevel.LOW),
+]
+
+
+@pytest.mark.parametrize("text, lang, risk", SAME_HEADLINE_CASES)
+def test_the_command_line_and_the_chatbot_give_the_same_headline(text, lang, risk, capsys):
+    assessment = check(text, None, lang)
+    assert assessment.risk is risk
+    chat_headline = verdict_text(assessment, lang).split("\n")[0]
+    cli_headline = what_the_cli_prints(text, lang, capsys).split("\n")[0]
+    assert cli_headline == f"{chat_headline} ({assessment.score}/100)"

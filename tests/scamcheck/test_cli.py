@@ -34,7 +34,7 @@ def test_text_from_stdin_gets_a_readable_chinese_verdict():
     result = run([], "客服说我银行卡号填错了，要交解冻费".encode())
     out = result.stdout.decode()
     assert result.returncode == 0
-    assert "高风险" in out and "危险信号" in out
+    assert "风险很高" in out and "危险信号" in out
 
 
 def test_low_risk_wording_never_says_safe_without_the_caveat():
