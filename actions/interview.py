@@ -47,7 +47,10 @@ _GENERIC_MEANING: dict[str, dict[Reply, str]] = {
 SMALL_TALK = frozenset({
     "greet", "thanks", "bot_challenge", "human_handoff", "insult", names.REQUEST_LANGUAGE,
 })
-_COMMAND_INTENTS = SMALL_TALK | {"goodbye", "start_over", "stop"}
+# Turns that leave the interview through a rule (data/rules): the form must reject them (its
+# validation sets nothing), because Rasa runs an active form before any rule.
+LEAVING_INTENTS = frozenset({"goodbye", "start_over", "stop", names.FORGET_ME_INTENT})
+_COMMAND_INTENTS = SMALL_TALK | LEAVING_INTENTS
 
 
 @dataclass(frozen=True)

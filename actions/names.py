@@ -72,6 +72,7 @@ LANGUAGES = ("en", "zh")
 
 # Privacy
 ACTION_FORGET_ME = "action_forget_me"
+FORGET_ME_INTENT = "forget_me"             # "forget me" / "删除我的记录": leaves the interview
 FORGET_ME_CONFIRMED = "forget_me_confirmed"   # = privacy.markers.FORGET_ME_SLOT
 
 # Awareness

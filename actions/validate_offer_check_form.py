@@ -23,7 +23,7 @@ from scamcheck import RiskLevel, check
 from . import names
 from .action_handoff import handoff_text
 from .conversation import facts_from_slots, language
-from .interview import StoryReading, plan_turn, read_turn
+from .interview import LEAVING_INTENTS, StoryReading, plan_turn, read_turn
 from .questions import answer_question, turn_from
 from .texts import say
 
@@ -41,6 +41,8 @@ class ValidateOfferCheckForm(Action):
         """Returns the case's slot updates and the next ``requested_slot``."""
         lang = language(tracker)
         turn = turn_from(tracker, asked=tracker.get_slot(REQUESTED_SLOT))
+        if turn.intent in LEAVING_INTENTS and turn.asked is not None:
+            return []  # nothing validated: the form is rejected and the leaving rule runs
         slots = dict(tracker.slots)
         asks = dict(tracker.get_slot(names.INTERVIEW_ASKS) or {})
         verdict_given = slots.get(names.RISK_LEVEL) is not None

@@ -128,3 +128,15 @@ async def test_small_talk_is_answered_and_the_question_asked_again(dispatcher, d
     events = await FORM.run(dispatcher, tracker, domain)
     assert dispatcher.messages[0]["response"] == "utter_iamabot"
     assert requested(events) == "money_sent"
+
+
+async def test_stop_goodbye_start_over_and_forget_me_leave_the_interview_to_their_rules(
+    dispatcher, domain
+):
+    for text, intent in (("stop", "stop"), ("bye", "goodbye"), ("start over", "start_over"),
+                         ("删除我的记录", "forget_me")):
+        tracker = make_tracker(text, intent=intent, slots={
+            "requested_slot": "money_sent", "offer_story": "a loan text",
+            "interview_asks": {"money_sent": 1}})
+        assert await FORM.run(dispatcher, tracker, domain) == []  # Rasa rejects the form
+    assert texts(dispatcher) == []  # and nothing is said before the rule answers
