@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from .knowledge import KNOWLEDGE_DIR, LANGUAGES, KnowledgeError, read_mapping, source_digest
-from .store import DEFAULT_DB, ensure_built
+from .store import default_db, ensure_built
 
 FILES = ("quiz.yaml", "case_stories.yaml", "tips.yaml")
 # Files the awareness entries are checked against (their ids must exist there).
@@ -265,11 +265,12 @@ def _stored_digest(db: sqlite_utils.Database) -> str | None:
     return row[0] if row else None
 
 
-def ensure_awareness_built(path: Path = DEFAULT_DB, directory: Path = KNOWLEDGE_DIR) -> bool:
+def ensure_awareness_built(path: Path | None = None, directory: Path = KNOWLEDGE_DIR) -> bool:
     """Build the checker's database if needed, then (re)build the awareness tables if they changed.
 
     Returns True if the awareness tables were rebuilt.
     """
+    path = path or default_db()
     ensure_built(path, directory)
     db = sqlite_utils.Database(path)
     try:
@@ -287,8 +288,9 @@ def _text(row: dict[str, Any], prefix: str) -> Text:
     return {lang: row[f"{prefix}_{lang}"] for lang in LANGUAGES}
 
 
-def read_awareness(path: Path = DEFAULT_DB) -> Awareness:
+def read_awareness(path: Path | None = None) -> Awareness:
     """Read the awareness tables back from SQLite (opened read-only)."""
+    path = path or default_db()
     db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
     try:
         quiz = tuple(
@@ -319,9 +321,9 @@ def read_awareness(path: Path = DEFAULT_DB) -> Awareness:
                      tips=tips, digest=digest)
 
 
-def source_of(source_id: str, path: Path = DEFAULT_DB) -> dict[str, str]:
+def source_of(source_id: str, path: Path | None = None) -> dict[str, str]:
     """The publisher and url of a source, from the knowledge base."""
-    return _sources_table(str(path)).get(source_id, {"publisher": source_id, "url": ""})
+    return _sources_table(str(path or default_db())).get(source_id, {"publisher": source_id, "url": ""})
 
 
 @lru_cache(maxsize=4)
@@ -336,5 +338,5 @@ def _sources_table(path: str) -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def get_awareness() -> Awareness:
     """The awareness material of this process's knowledge base, built if needed, read once."""
-    ensure_awareness_built(DEFAULT_DB)
-    return read_awareness(DEFAULT_DB)
+    ensure_awareness_built(default_db())
+    return read_awareness(default_db())

@@ -9,18 +9,21 @@ from pathlib import Path
 from .awareness import ensure_awareness_built
 from .knowledge import KnowledgeError, load_knowledge
 from .nlp import english_vocabulary, ensure_known_words
-from .resemblance import DEFAULT_MODEL, ensure_model
-from .store import DEFAULT_DB, ensure_built
+from .resemblance import default_model, ensure_model
+from .store import default_db, ensure_built
 from .verdict import load_headlines
 
 
 def main(argv: list[str] | None = None) -> int:
     """Build ``build/knowledge.db`` (or ``--db``); exit 1 with a clear message when invalid."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
-    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL,
-                        help="resemblance model trained on the licensed corpus' train part")
+    parser.add_argument("--db", type=Path, help="default: build/knowledge.db or $SCAMCHECK_DB")
+    parser.add_argument("--model", type=Path,
+                        help="resemblance model trained on the licensed corpus' train part "
+                             "(default: build/resemblance.db or $SCAMCHECK_RESEMBLANCE_DB)")
     args = parser.parse_args(argv)
+    args.db = args.db or default_db()
+    args.model = args.model or default_model()
     try:
         rebuilt = ensure_built(args.db)
         rebuilt = ensure_awareness_built(args.db) or rebuilt  # quiz, case stories, tips

@@ -11,8 +11,8 @@ from .knowledge import Knowledge
 from .language import detect_language, to_simplified
 from .matcher import ConceptMatcher, RuleMatch
 from .models import Assessment, Facts, FlagHit, PatternHit, RiskLevel
-from .resemblance import DEFAULT_MODEL, Resemblance, ensure_model, read_model
-from .store import DEFAULT_DB, ensure_built, read_knowledge
+from .resemblance import Resemblance, default_model, ensure_model, read_model
+from .store import default_db, ensure_built, read_knowledge
 
 MAX_CHARS = 20_000  # longer input is checked on its first 20,000 characters
 MEDIUM_AT, HIGH_AT = 35, 65  # score thresholds; their basis is in knowledge/scoring.md
@@ -137,8 +137,9 @@ class Checker:
 
 
 @lru_cache(maxsize=4)
-def get_checker(db_path: Path = DEFAULT_DB, model_path: Path = DEFAULT_MODEL) -> Checker:
+def get_checker(db_path: Path | None = None, model_path: Path | None = None) -> Checker:
     """The process-wide checker, building the knowledge base and the resemblance model if stale."""
+    db_path, model_path = db_path or default_db(), model_path or default_model()
     with _lock:
         ensure_built(db_path)
         ensure_model(model_path)

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.matcher import PhraseMatcher
-
 from .knowledge import Knowledge
 from .links import LinkReader
 from .nlp import TypoCorrector, chinese, english, english_view, normalise_english
@@ -48,6 +46,8 @@ class ConceptMatcher:
     def __init__(self, kb: Knowledge) -> None:
         self.kb = kb
         en_nlp, zh_nlp = english(), chinese()
+        from spacy.matcher import PhraseMatcher  # spaCy is imported by english() on first use
+
         vocabulary = {
             word
             for terms in kb.concepts.values()

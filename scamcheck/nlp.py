@@ -15,30 +15,57 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 _WORD = re.compile(r"^[a-z]+$")
-KNOWN_WORDS_FILE = Path(os.environ.get(
-    "SCAMCHECK_KNOWN_WORDS", Path(__file__).resolve().parent.parent / "build" / "known_words.json"))
 INFLECTIONS = ("s", "es", "d", "ed", "ing", "ly")
+
+
+@lru_cache(maxsize=1)
+def known_words_file() -> Path:
+    """The cached protected words: ``$SCAMCHECK_KNOWN_WORDS``, else ``build/known_words.json``."""
+    build_dir = Path(__file__).resolve().parent.parent / "build"
+    return Path(os.environ.get("SCAMCHECK_KNOWN_WORDS") or build_dir / "known_words.json")
+
+
+@lru_cache(maxsize=1)
+def spacy_module() -> ModuleType:
+    """spaCy, imported on first use.
+
+    spaCy's backend (thinc) probes for TensorFlow when imported, which costs seconds of cold
+    start; the checker never needs it. It is hidden during that first import only, so Rasa
+    (which does need it) can still import it later in the same process.
+    """
+    hide = "tensorflow" not in sys.modules and "thinc" not in sys.modules
+    if hide:
+        sys.modules["tensorflow"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+    finally:
+        if hide:
+            del sys.modules["tensorflow"]
+    return spacy
 
 
 @lru_cache(maxsize=1)
 def english() -> Language:
     """A blank English pipeline (tokenizer only)."""
-    return spacy.blank("en")
+    return spacy_module().blank("en")
 
 
 @lru_cache(maxsize=1)
 def chinese() -> Language:
     """A blank Chinese pipeline with character segmentation (no jieba/pkuseg model needed)."""
-    return spacy.blank("zh")
+    return spacy_module().blank("zh")
 
 
 def stem(word: str) -> str:
@@ -164,8 +191,9 @@ def vocabulary_digest(vocabulary: Iterable[str]) -> str:
     return hashlib.sha256(" ".join(sorted(set(vocabulary))).encode()).hexdigest()[:16]
 
 
-def read_known_words(vocabulary: Iterable[str], path: Path = KNOWN_WORDS_FILE) -> set[str]:
+def read_known_words(vocabulary: Iterable[str], path: Path | None = None) -> set[str]:
     """The protected words cached for ``vocabulary`` at build time (empty when absent or stale)."""
+    path = path or known_words_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -173,8 +201,9 @@ def read_known_words(vocabulary: Iterable[str], path: Path = KNOWN_WORDS_FILE) -
     return set(data.get("words", [])) if data.get("vocabulary") == vocabulary_digest(vocabulary) else set()
 
 
-def ensure_known_words(vocabulary: Iterable[str], path: Path = KNOWN_WORDS_FILE) -> bool | None:
+def ensure_known_words(vocabulary: Iterable[str], path: Path | None = None) -> bool | None:
     """Cache :func:`protected_words` for ``vocabulary``; True if rebuilt, None without a word list."""
+    path = path or known_words_file()
     vocabulary = {w for w in vocabulary if _WORD.match(w)}
     digest = vocabulary_digest(vocabulary)
     try:

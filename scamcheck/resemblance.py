@@ -18,13 +18,12 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .knowledge import KNOWLEDGE_DIR
 
 CORPUS_DIR = KNOWLEDGE_DIR / "corpora"
-DEFAULT_MODEL = Path(os.environ.get(
-    "SCAMCHECK_RESEMBLANCE_DB", Path(__file__).resolve().parent.parent / "build" / "resemblance.db"))
 BENCHMARK_PERCENT = 30          # share of the corpus held out as the benchmark part
 NGRAMS = (2, 3, 4)              # character n-gram lengths
 MAX_CHARS = 1_000               # the model reads a message's first 1,000 characters
@@ -185,8 +184,16 @@ def stored_digest(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def ensure_model(path: Path = DEFAULT_MODEL, directory: Path = CORPUS_DIR) -> bool:
+@lru_cache(maxsize=1)
+def default_model() -> Path:
+    """The model database: ``$SCAMCHECK_RESEMBLANCE_DB``, else ``build/resemblance.db`` (read once)."""
+    build_dir = Path(__file__).resolve().parent.parent / "build"
+    return Path(os.environ.get("SCAMCHECK_RESEMBLANCE_DB") or build_dir / "resemblance.db")
+
+
+def ensure_model(path: Path | None = None, directory: Path = CORPUS_DIR) -> bool:
     """Retrain on the corpus train part when the corpus changed. Returns True if it retrained."""
+    path = path or default_model()
     digest = corpus_digest(directory)
     if stored_digest(path) == digest:
         return False
@@ -194,8 +201,9 @@ def ensure_model(path: Path = DEFAULT_MODEL, directory: Path = CORPUS_DIR) -> bo
     return True
 
 
-def read_model(path: Path = DEFAULT_MODEL) -> Resemblance:
+def read_model(path: Path | None = None) -> Resemblance:
     """Load the models written by :func:`write_model`."""
+    path = path or default_model()
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         models = {lang: Model({}, bias, threshold)

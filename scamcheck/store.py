@@ -10,15 +10,20 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from functools import lru_cache
 from pathlib import Path
 
 import sqlite_utils
 
 from .knowledge import KNOWLEDGE_DIR, Knowledge, load_knowledge, source_digest
 
-DEFAULT_DB = Path(
-    os.environ.get("SCAMCHECK_DB", Path(__file__).resolve().parent.parent / "build" / "knowledge.db")
-)
+BUILD_DIR = Path(__file__).resolve().parent.parent / "build"
+
+
+@lru_cache(maxsize=1)
+def default_db() -> Path:
+    """The knowledge database: ``$SCAMCHECK_DB``, else ``build/knowledge.db`` (read once)."""
+    return Path(os.environ.get("SCAMCHECK_DB") or BUILD_DIR / "knowledge.db")
 
 
 def build(db: sqlite_utils.Database, kb: Knowledge) -> None:
@@ -120,8 +125,9 @@ def stored_digest(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def ensure_built(path: Path = DEFAULT_DB, directory: Path = KNOWLEDGE_DIR) -> bool:
+def ensure_built(path: Path | None = None, directory: Path = KNOWLEDGE_DIR) -> bool:
     """Rebuild the database when the knowledge files changed. Returns True if it rebuilt."""
+    path = path or default_db()
     if stored_digest(path) == source_digest(directory):
         return False
     kb = load_knowledge(directory)
@@ -136,8 +142,9 @@ def ensure_built(path: Path = DEFAULT_DB, directory: Path = KNOWLEDGE_DIR) -> bo
     return True
 
 
-def read_knowledge(path: Path = DEFAULT_DB) -> Knowledge:
+def read_knowledge(path: Path | None = None) -> Knowledge:
     """Read the knowledge base back from SQLite (opened read-only)."""
+    path = path or default_db()
     db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True,
                                                check_same_thread=False))
     try:
