@@ -64,7 +64,7 @@ run: train  ## action server :5055, Rasa :5005, web chat :8080 (Ctrl-C stops all
 shell: train  ## talk to the bot on the command line (starts the action server too)
 	$(BIN)/python scripts/run_all.py --shell
 
-bench: kb  ## checker benchmark on ../shared/reference/real_texts_dev.jsonl
+bench: kb  ## checker benchmark: licensed set, and the dev set named by CHECKER_DEV_SET
 	$(BIN)/python scripts/bench_checker.py
 
 bench-conversation: kb train  ## this bot and a `rasa init` reference bot, 20 users x 10 turns, side by side

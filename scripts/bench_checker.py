@@ -1,8 +1,8 @@
 """Benchmark the scam checker on real third-party texts (not a test; prints figures).
 
 Two sets, both by default:
-- ``dev``: ../shared/reference/real_texts_dev.jsonl, read in place (research use only: never
-  copied into the project, never trained on);
+- ``dev``: a research set of real texts kept outside the project (``--data PATH`` or the
+  ``CHECKER_DEV_SET`` environment variable), read in place: never copied in, never trained on;
 - ``licensed``: the benchmark part of the openly licensed corpus in knowledge/corpora/ (the
   resemblance model is trained on its other, train part only). ``--set licensed-train`` shows
   the train part, the only one to study when changing rules.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "reference" / "real_texts_dev.jsonl"
+DEV_SET_ENV = "CHECKER_DEV_SET"  # path of the research dev set (jsonl), kept outside the project
+DEFAULT_DATA = Path(os.environ[DEV_SET_ENV]) if os.environ.get(DEV_SET_ENV) else None
 SETS = ("dev", "licensed", "licensed-train")
 COLD_START = "import time; t=time.perf_counter(); import scamcheck; scamcheck.check('hello'); " \
              "print(time.perf_counter()-t)"
@@ -39,10 +41,10 @@ def cold_start_seconds(runs: int = 3) -> float:
     return statistics.median(times)
 
 
-def load_set(name: str, dev_path: Path = DEFAULT_DATA) -> list[dict] | None:
+def load_set(name: str, dev_path: Path | None = DEFAULT_DATA) -> list[dict] | None:
     """The rows of set ``name``, or None when its data is missing."""
     if name == "dev":
-        if not dev_path.exists():
+        if dev_path is None or not dev_path.exists():
             return None
         return [json.loads(line) for line in dev_path.read_text(encoding="utf-8").splitlines() if line]
     sys.path.insert(0, str(ROOT))
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in args.sets or ["dev", "licensed"]:
         rows = load_set(name, args.data)
         if rows is None:
-            print(f"== {name}: data not found", file=sys.stderr)
+            hint = f" (set {DEV_SET_ENV} or --data)" if name == "dev" else ""
+            print(f"== {name}: data not found{hint}", file=sys.stderr)
             continue
         for lang, values in run_set(name, rows, args.show_misses).items():
             timings[lang] += values
