@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -88,8 +88,3 @@ class Assessment:
             "patterns": [{"id": p.id, "name": p.name} for p in self.patterns],
             "advice": list(self.advice),
         }
-
-
-def step_to_dict(step: AdviceStep) -> dict:
-    """Plain-dict form of an advice step (for JSON payloads)."""
-    return asdict(step)

@@ -9,8 +9,8 @@ import sqlite_utils
 import yaml
 
 from scamcheck.knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
-from scamcheck.quoted_numbers import untraced_faq_numbers, untraced_text_numbers
 from scamcheck.store import build, ensure_built, read_knowledge, stored_digest
+from tests.scamcheck.quoted_numbers import untraced_faq_numbers, untraced_text_numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .knowledge import Knowledge
+from scamcheck.knowledge import Knowledge
 
 _NUMBER = re.compile(r"\(?\d[\d() -]*\d")
 _YEAR = re.compile(r"(19|20)\d\d")
