@@ -160,6 +160,12 @@ def serve(config: StackConfig) -> int:
         print("Stopped.", flush=True)
 
 
+def console_command(stack: Stack) -> list[str]:
+    """`rasa shell` with the stack's options, through channels.console (text and buttons only)."""
+    command = stack.shell_command()
+    return [sys.executable, "-m", "channels.console", *command[command.index("shell") + 1:]]
+
+
 def shell(config: StackConfig) -> int:
     """Start the action server and run `rasa shell` in this terminal."""
     config.rasa = False
@@ -172,7 +178,7 @@ def shell(config: StackConfig) -> int:
         print("Action server ready. Starting `rasa shell` (type /stop to quit)…", flush=True)
         # `rasa shell` stays in this terminal's process group (it reads the keyboard), so a
         # closed terminal sends it SIGHUP too; a SIGTERM sent to this launcher alone is passed on.
-        shell_process = subprocess.Popen(stack.shell_command(), cwd=ROOT, env=base_env())
+        shell_process = subprocess.Popen(console_command(stack), cwd=ROOT, env=base_env())
         while True:
             try:
                 return shell_process.wait(timeout=1.0)
