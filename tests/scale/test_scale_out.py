@@ -119,7 +119,7 @@ class Tally:
 
 async def take_turn(client: httpx.AsyncClient, deployment: Deployment, sender: str, text: str,
                     expected_user_turns: int, prefer: int, tally: Tally) -> None:
-    """Send one turn to replica ``prefer``; on a refused or cut connection, to the other one.
+    """Send one turn to replica ``prefer``; on a refused or cut connection or a 503, to the other one.
 
     A cut connection may come after the dead replica saved the turn (it saves once, at the end):
     PostgreSQL says whether it did, so the turn is never sent twice.
@@ -129,6 +129,8 @@ async def take_turn(client: httpx.AsyncClient, deployment: Deployment, sender: s
         url = f"{deployment.replica_url(replica)}/webhooks/rest/webhook"
         try:
             reply = await client.post(url, json={"sender": sender, "message": text})
+            if reply.status_code == 503:  # a replica still starting or losing its stores
+                raise httpx.TransportError("503 Service Unavailable")
         except httpx.TransportError:
             tally.retried += 1
             saved = await asyncio.to_thread(events_of, deployment, sender)
